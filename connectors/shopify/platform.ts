@@ -1,0 +1,20 @@
+// Shopify platform facts the connector relies on, as data. Sources: shopify.dev Admin API docs
+// (rate limits, bulk operations, customer tags), checked when the version was pinned.
+export const SHOPIFY_API_VERSION = '2026-10';
+
+export const SHOPIFY_LIMITS = {
+  /** A single query may not request more than this many cost points. */
+  maxQueryCost: 1000,
+  /** Cost of any mutation. */
+  mutationCost: 10,
+  /** Restore rates (points per second) by plan, for documentation and the emulator defaults. */
+  restoreRateByPlan: { standard: 100, advanced: 200, plus: 1000, enterprise: 2000 },
+  /** Page size for connection reads (customers, orders). */
+  pageSize: 250,
+  /** Tags per customer and characters per tag. */
+  maxTagsPerCustomer: 250,
+  maxTagLength: 255,
+  /** Concurrent bulk queries and bulk mutations per shop from 2026-01. */
+  maxConcurrentBulkQueries: 5,
+  maxConcurrentBulkMutations: 5,
+} as const;

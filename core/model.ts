@@ -1,0 +1,69 @@
+// The canonical model: what every connector maps platform records into, and what the store keeps.
+// Every record belongs to one shop (tenant). Dates are ISO-8601 strings in UTC; money is a
+// number in the shop's currency (the platforms send decimal strings; the mapping parses them).
+
+/** Where a record came from. `shopify` ids are Admin API GIDs; `csv` ids are the file's own. */
+export type Source = 'shopify' | 'csv';
+
+export type MarketingState =
+  | 'SUBSCRIBED'
+  | 'NOT_SUBSCRIBED'
+  | 'UNSUBSCRIBED'
+  | 'PENDING'
+  | 'REDACTED'
+  | 'INVALID'
+  | 'UNKNOWN';
+
+export interface Customer {
+  source: Source;
+  id: string;
+  email: string | null;
+  marketingState: MarketingState | null;
+  firstName: string | null;
+  lastName: string | null;
+  /** All tags the platform holds, including ones this app did not write. */
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LineItem {
+  title: string;
+  quantity: number;
+  /** Unit price before discounts. */
+  price: number;
+  productType: string | null;
+  vendor: string | null;
+  sku: string | null;
+}
+
+export interface Order {
+  source: Source;
+  id: string;
+  /** Id of the customer in the same source, or null for a guest checkout. */
+  customerId: string | null;
+  email: string | null;
+  processedAt: string;
+  cancelledAt: string | null;
+  currency: string;
+  /** Order total as charged, after discounts. */
+  total: number;
+  /** Sum of refunds on the order. */
+  refunded: number;
+  /** Total discount applied to the order. */
+  discount: number;
+  lineItems: LineItem[];
+  updatedAt: string;
+}
+
+/** A refined segment: what it is called, how it is keyed, and who is in it. */
+export interface SegmentDefinition {
+  /** Stable key, lower-case slug (`champions`, `at-risk`); the tag is `<prefix><key>`. */
+  key: string;
+  name: string;
+  kind: 'rfm';
+  description: string;
+}
+
+/** Customer GIDs per segment key, as computed by a run. */
+export type Memberships = Map<string, Set<string>>;

@@ -1,0 +1,28 @@
+// Lint configuration: typescript-eslint's recommended rules plus the project's conventions.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'test/bench/results/**', '**/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', FormData: 'readonly', Blob: 'readonly', structuredClone: 'readonly', performance: 'readonly', queueMicrotask: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // core/ is pure: no I/O, clock, environment or randomness of its own.
+    files: ['core/**/*.ts'],
+    ignores: ['core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'os', 'child_process', 'pg', 'express', 'bull', '@shopify/*', '@hubspot/*'], message: 'core/ is pure: pass I/O in from app/ or connectors/.' }] }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'core/ is pure: take configuration as a parameter.' }, { name: 'fetch', message: 'core/ is pure: no network.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'core/ is pure: take the clock as a parameter.' }, { object: 'Math', property: 'random', message: 'core/ is pure: take a seeded random source.' }],
+    },
+  },
+);
