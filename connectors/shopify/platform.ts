@@ -9,8 +9,11 @@ export const SHOPIFY_LIMITS = {
   mutationCost: 10,
   /** Restore rates (points per second) by plan, for documentation and the emulator defaults. */
   restoreRateByPlan: { standard: 100, advanced: 200, plus: 1000, enterprise: 2000 },
-  /** Page size for connection reads (customers, orders). */
+  /** Page size for customer connection reads (250 is the connection maximum). */
   pageSize: 250,
+  /** Orders per incremental page: each order carries up to 10 inline line items, so a page of
+   *  15 stays well under the 1,000-point single-query limit. */
+  ordersPageSize: 15,
   /** Tags per customer and characters per tag. */
   maxTagsPerCustomer: 250,
   maxTagLength: 255,

@@ -1,0 +1,53 @@
+// Shopify's calculated query cost, tracked client-side. Every response carries
+// extensions.cost.throttleStatus; from the last one seen and the time since, we know how many
+// points the bucket holds now and how long to wait before a query of a given cost fits.
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+/** Milliseconds to wait until `points` are available, given a status observed at `observedAt`. */
+export function waitForPoints(status: ThrottleStatus, observedAt: number, now: number, points: number): number {
+  const need = Math.min(points, status.maximumAvailable);
+  const elapsed = Math.max(0, now - observedAt) / 1000;
+  const available = Math.min(status.maximumAvailable, status.currentlyAvailable + elapsed * status.restoreRate);
+  if (available >= need) return 0;
+  if (status.restoreRate <= 0) return 1000;
+  return Math.ceil(((need - available) / status.restoreRate) * 1000);
+}
+
+/** Tracks one shop's bucket in this process and remembers what each document costs. */
+export class CostBudget {
+  private status: ThrottleStatus | null = null;
+  private observedAt = 0;
+  private readonly lastCost = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  /** Points the document is expected to request: its last requested cost, else the given guess. */
+  expectedCost(documentKey: string, guess: number): number {
+    return this.lastCost.get(documentKey) ?? guess;
+  }
+
+  delayFor(points: number): number {
+    if (!this.status) return 0;
+    return waitForPoints(this.status, this.observedAt, this.now(), points);
+  }
+
+  observe(documentKey: string, requested: number | undefined, status: ThrottleStatus | undefined): void {
+    if (requested !== undefined && Number.isFinite(requested)) this.lastCost.set(documentKey, requested);
+    if (status) {
+      this.status = status;
+      this.observedAt = this.now();
+    }
+  }
+
+  snapshot(): ThrottleStatus | null {
+    return this.status ? { ...this.status } : null;
+  }
+}

@@ -1,0 +1,179 @@
+// Every GraphQL document the Shopify connector can send, in one place, so that one test can
+// validate each against the pinned Admin schema. Field names follow the 2026-10 schema
+// (email and consent on defaultEmailAddress; the deprecated Customer.email is not used).
+
+const CUSTOMER_FIELDS = `
+  id
+  firstName
+  lastName
+  tags
+  createdAt
+  updatedAt
+  defaultEmailAddress { emailAddress marketingState }
+`;
+
+const ORDER_FIELDS = `
+  id
+  name
+  email
+  createdAt
+  processedAt
+  updatedAt
+  cancelledAt
+  currencyCode
+  customer { id }
+  totalPriceSet { shopMoney { amount currencyCode } }
+  totalRefundedSet { shopMoney { amount } }
+  totalDiscountsSet { shopMoney { amount } }
+`;
+
+const LINE_ITEM_FIELDS = `
+  id
+  title
+  quantity
+  sku
+  vendor
+  originalUnitPriceSet { shopMoney { amount } }
+  product { productType }
+`;
+
+/** Line items fetched inline with an order page; orders with more are completed separately. */
+export const INLINE_LINE_ITEMS = 10;
+
+export const CUSTOMERS_PAGE = `query CustomersPage($first: Int!, $after: String, $query: String) {
+  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ${CUSTOMER_FIELDS} }
+  }
+}`;
+
+export const ORDERS_PAGE = `query OrdersPage($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      ${ORDER_FIELDS}
+      lineItems(first: ${INLINE_LINE_ITEMS}) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${LINE_ITEM_FIELDS} }
+      }
+    }
+  }
+}`;
+
+export const ORDER_LINE_ITEMS_PAGE = `query OrderLineItems($id: ID!, $after: String) {
+  order(id: $id) {
+    id
+    lineItems(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ${LINE_ITEM_FIELDS} }
+    }
+  }
+}`;
+
+/** Inner queries of bulk operations (no page sizes: bulk queries have no cost limit). */
+export const BULK_CUSTOMERS_QUERY = `{
+  customers {
+    edges { node { ${CUSTOMER_FIELDS} } }
+  }
+}`;
+
+export const BULK_ORDERS_QUERY = `{
+  orders {
+    edges {
+      node {
+        ${ORDER_FIELDS}
+        lineItems { edges { node { ${LINE_ITEM_FIELDS} } } }
+      }
+    }
+  }
+}`;
+
+const BULK_OPERATION_FIELDS = `id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl`;
+
+export const BULK_RUN_QUERY = `mutation BulkRunQuery($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperation { ${BULK_OPERATION_FIELDS} }
+    userErrors { field message code }
+  }
+}`;
+
+export const BULK_RUN_MUTATION = `mutation BulkRunMutation($mutation: String!, $stagedUploadPath: String!, $clientIdentifier: String) {
+  bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath, clientIdentifier: $clientIdentifier) {
+    bulkOperation { ${BULK_OPERATION_FIELDS} }
+    userErrors { field message code }
+  }
+}`;
+
+export const BULK_OPERATION = `query BulkOperation($id: ID!) {
+  bulkOperation(id: $id) { ${BULK_OPERATION_FIELDS} }
+}`;
+
+export const STAGED_UPLOADS_CREATE = `mutation StagedUploadsCreate($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) {
+    stagedTargets { url resourceUrl parameters { name value } }
+    userErrors { field message }
+  }
+}`;
+
+export const TAGS_ADD = `mutation TagsAdd($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+export const TAGS_REMOVE = `mutation TagsRemove($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+const SEGMENT_FIELDS = `id name query creationDate lastEditDate`;
+
+export const SEGMENT_CREATE = `mutation SegmentCreate($name: String!, $query: String!) {
+  segmentCreate(name: $name, query: $query) {
+    segment { ${SEGMENT_FIELDS} }
+    userErrors { field message }
+  }
+}`;
+
+export const SEGMENT_UPDATE = `mutation SegmentUpdate($id: ID!, $name: String, $query: String) {
+  segmentUpdate(id: $id, name: $name, query: $query) {
+    segment { ${SEGMENT_FIELDS} }
+    userErrors { field message }
+  }
+}`;
+
+export const SEGMENT_DELETE = `mutation SegmentDelete($id: ID!) {
+  segmentDelete(id: $id) {
+    deletedSegmentId
+    userErrors { field message }
+  }
+}`;
+
+export const SEGMENTS_PAGE = `query SegmentsPage($first: Int!, $after: String) {
+  segments(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ${SEGMENT_FIELDS} }
+  }
+}`;
+
+/** Every operation document, by name, for schema validation. Bulk inner queries are listed too. */
+export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
+  CUSTOMERS_PAGE,
+  ORDERS_PAGE,
+  ORDER_LINE_ITEMS_PAGE,
+  BULK_CUSTOMERS_QUERY,
+  BULK_ORDERS_QUERY,
+  BULK_RUN_QUERY,
+  BULK_RUN_MUTATION,
+  BULK_OPERATION,
+  STAGED_UPLOADS_CREATE,
+  TAGS_ADD,
+  TAGS_REMOVE,
+  SEGMENT_CREATE,
+  SEGMENT_UPDATE,
+  SEGMENT_DELETE,
+  SEGMENTS_PAGE,
+};
