@@ -1,0 +1,273 @@
+// Versioned schema migrations, one list for both backends. Each migration has a version (strictly
+// increasing), a name, and the SQL for SQLite and for PostgreSQL. A `schema_migrations` table
+// records what was applied; each backend applies pending migrations one transaction at a time.
+//
+// Multi-tenant from the first table: every table except schema_migrations has shop_id as the first
+// column of its primary key and references shops(shop_id). Timestamps are ISO-8601 text (stored
+// exactly as given), money is REAL / double precision, nested data is JSON text / jsonb.
+// PostgreSQL key columns use COLLATE "C" so that ordering matches SQLite's byte-wise ordering.
+import { RefineryError } from '../../core/errors.ts';
+import type { Store } from './store.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  appliedAt: string;
+}
+
+/** Both backends also report which migrations a database has (for tests and a status command). */
+export interface MigratingStore extends Store {
+  appliedMigrations(): Promise<AppliedMigration[]>;
+}
+
+export const SCHEMA_MIGRATIONS_SQLITE = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+) STRICT;`;
+
+export const SCHEMA_MIGRATIONS_POSTGRES = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer NOT NULL PRIMARY KEY,
+  name text NOT NULL,
+  applied_at text NOT NULL
+);`;
+
+const INITIAL_SQLITE = `
+CREATE TABLE shops (
+  shop_id TEXT NOT NULL CHECK (shop_id <> ''),
+  created_at TEXT NOT NULL,
+  settings TEXT,
+  PRIMARY KEY (shop_id)
+) STRICT;
+
+CREATE TABLE customers (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  source TEXT NOT NULL CHECK (source IN ('shopify', 'csv')),
+  id TEXT NOT NULL CHECK (id <> ''),
+  email TEXT,
+  marketing_state TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  tags TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, source, id)
+) STRICT;
+
+CREATE TABLE orders (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  source TEXT NOT NULL CHECK (source IN ('shopify', 'csv')),
+  id TEXT NOT NULL CHECK (id <> ''),
+  customer_id TEXT,
+  email TEXT,
+  processed_at TEXT NOT NULL,
+  cancelled_at TEXT,
+  currency TEXT NOT NULL,
+  total REAL NOT NULL,
+  refunded REAL NOT NULL,
+  discount REAL NOT NULL,
+  line_items TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, source, id)
+) STRICT;
+CREATE INDEX orders_by_customer ON orders (shop_id, customer_id, source, processed_at, id);
+
+CREATE TABLE checkpoints (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  stream TEXT NOT NULL CHECK (stream <> ''),
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, stream)
+) STRICT;
+
+CREATE TABLE written_memberships (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  platform TEXT NOT NULL,
+  segment_key TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, platform, segment_key, customer_id)
+) STRICT;
+
+CREATE TABLE remote_segments (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  platform TEXT NOT NULL,
+  segment_key TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  query TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, platform, segment_key)
+) STRICT;
+
+CREATE TABLE segment_snapshots (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  segment_key TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  revenue REAL NOT NULL,
+  revenue_share REAL NOT NULL,
+  computed_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, segment_key)
+) STRICT;
+
+CREATE TABLE runs (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  id TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  report TEXT NOT NULL,
+  PRIMARY KEY (shop_id, id)
+) STRICT;
+CREATE INDEX runs_by_start ON runs (shop_id, started_at);
+`;
+
+const INITIAL_POSTGRES = `
+CREATE TABLE shops (
+  shop_id text COLLATE "C" NOT NULL CHECK (shop_id <> ''),
+  created_at text NOT NULL,
+  settings jsonb,
+  PRIMARY KEY (shop_id)
+);
+
+CREATE TABLE customers (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  source text COLLATE "C" NOT NULL CHECK (source IN ('shopify', 'csv')),
+  id text COLLATE "C" NOT NULL CHECK (id <> ''),
+  email text,
+  marketing_state text,
+  first_name text,
+  last_name text,
+  tags jsonb NOT NULL,
+  created_at text NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, source, id)
+);
+
+CREATE TABLE orders (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  source text COLLATE "C" NOT NULL CHECK (source IN ('shopify', 'csv')),
+  id text COLLATE "C" NOT NULL CHECK (id <> ''),
+  customer_id text COLLATE "C",
+  email text,
+  processed_at text COLLATE "C" NOT NULL,
+  cancelled_at text,
+  currency text NOT NULL,
+  total double precision NOT NULL CHECK (total <> 'NaN'),
+  refunded double precision NOT NULL CHECK (refunded <> 'NaN'),
+  discount double precision NOT NULL CHECK (discount <> 'NaN'),
+  line_items jsonb NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, source, id)
+);
+CREATE INDEX orders_by_customer ON orders (shop_id, customer_id, source, processed_at, id);
+
+CREATE TABLE checkpoints (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  stream text COLLATE "C" NOT NULL CHECK (stream <> ''),
+  value text NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, stream)
+);
+
+CREATE TABLE written_memberships (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  platform text COLLATE "C" NOT NULL,
+  segment_key text COLLATE "C" NOT NULL,
+  customer_id text COLLATE "C" NOT NULL,
+  written_at text NOT NULL,
+  PRIMARY KEY (shop_id, platform, segment_key, customer_id)
+);
+
+CREATE TABLE remote_segments (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  platform text COLLATE "C" NOT NULL,
+  segment_key text COLLATE "C" NOT NULL,
+  remote_id text NOT NULL,
+  name text NOT NULL,
+  query text NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, platform, segment_key)
+);
+
+CREATE TABLE segment_snapshots (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  segment_key text COLLATE "C" NOT NULL,
+  position integer NOT NULL,
+  definition jsonb NOT NULL,
+  size integer NOT NULL,
+  revenue double precision NOT NULL,
+  revenue_share double precision NOT NULL,
+  computed_at text NOT NULL,
+  PRIMARY KEY (shop_id, segment_key)
+);
+
+CREATE TABLE runs (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  id text COLLATE "C" NOT NULL,
+  trigger text NOT NULL,
+  status text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  started_at text COLLATE "C" NOT NULL,
+  finished_at text,
+  report jsonb NOT NULL,
+  PRIMARY KEY (shop_id, id)
+);
+CREATE INDEX runs_by_start ON runs (shop_id, started_at);
+`;
+
+/** Every migration, in order. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
+];
+
+/** Checks that versions are positive integers in strictly increasing order. */
+export function checkMigrations(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const migration of migrations) {
+    if (!Number.isInteger(migration.version) || migration.version <= previous) {
+      throw new Error(`migration versions must be strictly increasing positive integers (got ${migration.version} after ${previous})`);
+    }
+    previous = migration.version;
+  }
+}
+
+/**
+ * The migrations whose versions are not in `applied`, in order. Fails when the database holds a
+ * version this code does not know (it was migrated by a newer release).
+ */
+export function pendingMigrations(migrations: readonly Migration[], applied: Iterable<number>): Migration[] {
+  const done = new Set(applied);
+  const known = new Set(migrations.map((migration) => migration.version));
+  const unknown = [...done].filter((version) => !known.has(version));
+  if (unknown.length > 0) {
+    throw new RefineryError('STORE', `the database has schema versions this code does not know (${unknown.join(', ')}): it was migrated by a newer release`);
+  }
+  return migrations.filter((migration) => !done.has(migration.version));
+}
+
+/**
+ * Tables holding a shop's rows, children first and shops last: deleteShop deletes from each in
+ * this order. A migration that adds a tenant table must add it here.
+ */
+export const TENANT_TABLES: readonly string[] = [
+  'customers',
+  'orders',
+  'checkpoints',
+  'written_memberships',
+  'remote_segments',
+  'segment_snapshots',
+  'runs',
+  'shops',
+];

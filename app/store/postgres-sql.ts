@@ -1,0 +1,64 @@
+// SQL text of the PostgreSQL backend. Multi-row writes pass one array per column and expand them
+// with unnest(), so a chunk of thousands of rows is one statement with a fixed number of
+// parameters. Keys are COLLATE "C" columns, so keyset order is byte order, as in SQLite.
+import { CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS } from './row-mapping.ts';
+
+export const UPSERT_CUSTOMERS = `
+INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS})
+SELECT $1, u.source, u.id, u.email, u.marketing_state, u.first_name, u.last_name, u.tags::jsonb, u.created_at, u.updated_at
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+  AS u (source, id, email, marketing_state, first_name, last_name, tags, created_at, updated_at)
+ON CONFLICT (shop_id, source, id) DO UPDATE SET
+  email = EXCLUDED.email, marketing_state = EXCLUDED.marketing_state, first_name = EXCLUDED.first_name,
+  last_name = EXCLUDED.last_name, tags = EXCLUDED.tags, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`;
+
+export const UPSERT_ORDERS = `
+INSERT INTO orders (shop_id, ${ORDER_COLUMNS})
+SELECT $1, u.source, u.id, u.customer_id, u.email, u.processed_at, u.cancelled_at, u.currency,
+  u.total, u.refunded, u.discount, u.line_items::jsonb, u.updated_at
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+  $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::text[])
+  AS u (source, id, customer_id, email, processed_at, cancelled_at, currency, total, refunded, discount, line_items, updated_at)
+ON CONFLICT (shop_id, source, id) DO UPDATE SET
+  customer_id = EXCLUDED.customer_id, email = EXCLUDED.email, processed_at = EXCLUDED.processed_at,
+  cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency, total = EXCLUDED.total, refunded = EXCLUDED.refunded,
+  discount = EXCLUDED.discount, line_items = EXCLUDED.line_items, updated_at = EXCLUDED.updated_at`;
+
+export const UPSERT_CHECKPOINT = `
+INSERT INTO checkpoints (shop_id, stream, value, updated_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (shop_id, stream) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`;
+
+// Keyset pagination; see the SQLite backend for the order. '' sorts before every key.
+export const CUSTOMERS_AFTER = `
+SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND (source, id) > ($2, $3) ORDER BY source, id LIMIT $4`;
+export const CUSTOMER_ORDERS_AFTER = `
+SELECT ${ORDER_COLUMNS} FROM orders
+WHERE shop_id = $1 AND customer_id IS NOT NULL AND (customer_id, source, processed_at, id) > ($2, $3, $4, $5)
+ORDER BY customer_id, source, processed_at, id LIMIT $6`;
+export const GUEST_ORDERS_AFTER = `
+SELECT ${ORDER_COLUMNS} FROM orders
+WHERE shop_id = $1 AND customer_id IS NULL AND (source, processed_at, id) > ($2, $3, $4)
+ORDER BY source, processed_at, id LIMIT $5`;
+
+export const DELETE_MEMBERSHIPS = `
+DELETE FROM written_memberships w
+USING unnest($3::text[], $4::text[]) AS r (segment_key, customer_id)
+WHERE w.shop_id = $1 AND w.platform = $2 AND w.segment_key = r.segment_key AND w.customer_id = r.customer_id`;
+
+export const INSERT_MEMBERSHIPS = `
+INSERT INTO written_memberships (shop_id, platform, segment_key, customer_id, written_at)
+SELECT $1, $2, r.segment_key, r.customer_id, $5 FROM unnest($3::text[], $4::text[]) AS r (segment_key, customer_id)
+ON CONFLICT (shop_id, platform, segment_key, customer_id) DO UPDATE SET written_at = EXCLUDED.written_at`;
+
+export const UPSERT_REMOTE_SEGMENT = `
+INSERT INTO remote_segments (shop_id, ${REMOTE_SEGMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (shop_id, platform, segment_key) DO UPDATE SET
+  remote_id = EXCLUDED.remote_id, name = EXCLUDED.name, query = EXCLUDED.query, updated_at = EXCLUDED.updated_at`;
+
+export const INSERT_SNAPSHOTS = `
+INSERT INTO segment_snapshots (shop_id, segment_key, position, ${SNAPSHOT_COLUMNS})
+SELECT $1, u.segment_key, u.position, u.definition::jsonb, u.size, u.revenue, u.revenue_share, u.computed_at
+FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::float8[], $7::float8[], $8::text[])
+  AS u (segment_key, position, definition, size, revenue, revenue_share, computed_at)`;
+
+export const INSERT_RUN = `INSERT INTO runs (${RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`;

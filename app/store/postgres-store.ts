@@ -1,0 +1,365 @@
+// The PostgreSQL backend, on a pg Pool. Every pooled connection starts with search_path set to the
+// store's schema (a startup parameter), so tests and tenants of a shared server can isolate
+// themselves by schema. Multi-row writes are chunked unnest() statements inside one transaction.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
+import { RefineryError } from '../../core/errors.ts';
+import type { Customer, Order } from '../../core/model.ts';
+import {
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkMembershipWrite, checkPositiveInteger, checkRemoteSegment, checkSettings, checkShopId, checkSnapshots,
+} from './input-checks.ts';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_POSTGRES, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
+import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
+import { validatePage } from './page-validation.ts';
+import {
+  CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS,
+  UPSERT_CHECKPOINT, UPSERT_CUSTOMERS, UPSERT_ORDERS, UPSERT_REMOTE_SEGMENT,
+} from './postgres-sql.ts';
+import {
+  CUSTOMER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount,
+} from './row-mapping.ts';
+import type { Row } from './row-mapping.ts';
+import { storeError } from './store-errors.ts';
+import type {
+  MembershipWrite, PulledPage, RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
+} from './store.ts';
+
+export const DEFAULT_PG_SCHEMA = 'public';
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresStoreOptions {
+  /** postgres:// or postgresql:// URL. */
+  connectionString: string;
+  /** Schema to create (if missing) and use for every table; lower-case letters, digits, `_`. Default `public`. */
+  schema?: string;
+  /** Pool size. Default 10. */
+  maxConnections?: number;
+  /** How long to wait for a connection before failing, in milliseconds. Default 10000. */
+  connectionTimeoutMillis?: number;
+  /** Rows per multi-row statement. Default 1000. */
+  chunkSize?: number;
+  /** Migrations to apply; the real list unless a test says otherwise. */
+  migrations?: readonly Migration[];
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): MigratingStore {
+  return new PostgresStore(options);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+/** Distinct (segmentKey, customerId) pairs in a stable order, so that one statement never touches a row twice. */
+function distinctPairs(pairs: ReadonlyArray<{ segmentKey: string; customerId: string }>): Array<[string, string]> {
+  const byKey = new Map<string, [string, string]>();
+  for (const { segmentKey, customerId } of pairs) byKey.set(`${segmentKey}\u0000${customerId}`, [segmentKey, customerId]);
+  return [...byKey.values()].sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
+}
+
+class PostgresStore implements MigratingStore {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+  readonly #chunkSize: number;
+  readonly #migrations: readonly Migration[];
+  #closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    const schema = options.schema ?? DEFAULT_PG_SCHEMA;
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new RefineryError('INPUT', `PostgreSQL schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME.source}`);
+    }
+    this.#schema = schema;
+    this.#chunkSize = checkPositiveInteger('chunk size', options.chunkSize ?? 1000);
+    this.#migrations = options.migrations ?? MIGRATIONS;
+    checkMigrations(this.#migrations);
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      // A startup parameter: every connection of the pool uses the schema from its first statement.
+      options: `-c search_path=${schema}`,
+    });
+    // An idle connection that breaks (server restart) is dropped by the pool; the next query reconnects.
+    this.#pool.on('error', () => {});
+  }
+
+  async #query(operation: string, query: string | QueryConfig, values?: unknown[]): Promise<Row[]> {
+    try {
+      const result = typeof query === 'string' ? await this.#pool.query(query, values) : await this.#pool.query(query);
+      return result.rows as Row[];
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+
+  /** Runs `body` between BEGIN and COMMIT on one connection; rolls back and rethrows on any error. */
+  async #transaction<T>(operation: string, body: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw storeError(operation, error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Serialises migrations of this schema across processes until the transaction ends. */
+  async #lockSchema(client: PoolClient): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`segment-refinery:migrate:${this.#schema}`]);
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.#schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA "${this.#schema}"`);
+    await client.query(`SET LOCAL search_path TO "${this.#schema}"`);
+  }
+
+  async migrate(): Promise<void> {
+    await this.#transaction('migrate', async (client) => {
+      await this.#lockSchema(client);
+      await client.query(SCHEMA_MIGRATIONS_POSTGRES);
+    });
+    // One transaction per migration; under the lock, re-read what is applied (another process may have migrated).
+    for (let done = false; !done; ) {
+      done = await this.#transaction('migrate', async (client) => {
+        await this.#lockSchema(client);
+        const applied = await client.query('SELECT version FROM schema_migrations');
+        const next = pendingMigrations(this.#migrations, applied.rows.map((row: Row) => Number(row['version'])))[0];
+        if (next === undefined) return true;
+        await client.query(next.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          next.version, next.name, new Date().toISOString(),
+        ]);
+        return false;
+      });
+    }
+  }
+
+  async appliedMigrations(): Promise<AppliedMigration[]> {
+    const rows = await this.#query('appliedMigrations', 'SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
+    return rows.map((row) => ({ version: Number(row['version']), name: String(row['name']), appliedAt: String(row['applied_at']) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async ensureShop(shopId: string, now: string): Promise<ShopRecord> {
+    checkShopId(shopId);
+    await this.#query('ensureShop', 'INSERT INTO shops (shop_id, created_at) VALUES ($1, $2) ON CONFLICT (shop_id) DO NOTHING', [shopId, now]);
+    const [row] = await this.#query('ensureShop', 'SELECT shop_id, created_at FROM shops WHERE shop_id = $1', [shopId]);
+    if (row === undefined) throw new RefineryError('STORE', `ensureShop failed: shop ${shopId} vanished (deleted concurrently)`);
+    return shopFromRow(row);
+  }
+
+  async listShops(): Promise<ShopRecord[]> {
+    return (await this.#query('listShops', 'SELECT shop_id, created_at FROM shops ORDER BY shop_id')).map(shopFromRow);
+  }
+
+  async getShopSettings(shopId: string): Promise<ShopSettings | null> {
+    const [row] = await this.#query('getShopSettings', 'SELECT settings FROM shops WHERE shop_id = $1', [shopId]);
+    return row === undefined ? null : settingsFromRow(row);
+  }
+
+  async saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void> {
+    checkShopId(shopId);
+    await this.#query(
+      'saveShopSettings',
+      'INSERT INTO shops (shop_id, created_at, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (shop_id) DO UPDATE SET settings = EXCLUDED.settings',
+      [shopId, now, JSON.stringify(checkSettings(settings))],
+    );
+  }
+
+  async deleteShop(shopId: string): Promise<void> {
+    await this.#transaction('deleteShop', async (client) => {
+      for (const table of TENANT_TABLES) await client.query(`DELETE FROM ${table} WHERE shop_id = $1`, [shopId]);
+    });
+  }
+
+  async savePage(shopId: string, page: PulledPage): Promise<void> {
+    checkShopId(shopId);
+    const { customers, orders } = validatePage(page);
+    const now = new Date().toISOString();
+    await this.#transaction('savePage', async (client) => {
+      for (const chunk of chunks(customers, this.#chunkSize)) {
+        await client.query({
+          name: 'refinery-upsert-customers',
+          text: UPSERT_CUSTOMERS,
+          values: [
+            shopId, chunk.map((c) => c.source), chunk.map((c) => c.id), chunk.map((c) => c.email), chunk.map((c) => c.marketingState),
+            chunk.map((c) => c.firstName), chunk.map((c) => c.lastName), chunk.map((c) => JSON.stringify(c.tags)),
+            chunk.map((c) => c.createdAt), chunk.map((c) => c.updatedAt),
+          ],
+        });
+      }
+      for (const chunk of chunks(orders, this.#chunkSize)) {
+        await client.query({
+          name: 'refinery-upsert-orders',
+          text: UPSERT_ORDERS,
+          values: [
+            shopId, chunk.map((o) => o.source), chunk.map((o) => o.id), chunk.map((o) => o.customerId), chunk.map((o) => o.email),
+            chunk.map((o) => o.processedAt), chunk.map((o) => o.cancelledAt), chunk.map((o) => o.currency), chunk.map((o) => o.total),
+            chunk.map((o) => o.refunded), chunk.map((o) => o.discount), chunk.map((o) => JSON.stringify(o.lineItems)), chunk.map((o) => o.updatedAt),
+          ],
+        });
+      }
+      if (page.checkpoint !== undefined) await client.query(UPSERT_CHECKPOINT, [shopId, page.checkpoint.stream, page.checkpoint.value, now]);
+    });
+  }
+
+  async getCheckpoint(shopId: string, stream: string): Promise<string | null> {
+    const [row] = await this.#query('getCheckpoint', 'SELECT value FROM checkpoints WHERE shop_id = $1 AND stream = $2', [shopId, stream]);
+    return row === undefined ? null : String(row['value']);
+  }
+
+  async countCustomers(shopId: string): Promise<number> {
+    return toCount((await this.#query('countCustomers', 'SELECT count(*) AS count FROM customers WHERE shop_id = $1', [shopId]))[0]);
+  }
+
+  async countOrders(shopId: string): Promise<number> {
+    return toCount((await this.#query('countOrders', 'SELECT count(*) AS count FROM orders WHERE shop_id = $1', [shopId]))[0]);
+  }
+
+  async getCustomer(shopId: string, source: Customer['source'], id: string): Promise<Customer | null> {
+    const [row] = await this.#query('getCustomer', `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND source = $2 AND id = $3`, [
+      shopId, source, id,
+    ]);
+    return row === undefined ? null : customerFromRow(row);
+  }
+
+  async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {
+    checkPositiveInteger('page size', pageSize);
+    let after: [string, string] = ['', ''];
+    for (;;) {
+      const page = (await this.#query('iterateCustomers', { name: 'refinery-customers-after', text: CUSTOMERS_AFTER, values: [shopId, ...after, pageSize] })).map(customerFromRow);
+      const last = page.at(-1);
+      if (last === undefined) return;
+      yield page;
+      if (page.length < pageSize) return;
+      after = [last.source, last.id];
+    }
+  }
+
+  async *iterateOrders(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Order[]> {
+    checkPositiveInteger('page size', pageSize);
+    let after: [string, string, string, string] = ['', '', '', ''];
+    for (;;) {
+      const query = { name: 'refinery-customer-orders-after', text: CUSTOMER_ORDERS_AFTER, values: [shopId, ...after, pageSize] };
+      const page = (await this.#query('iterateOrders', query)).map(orderFromRow);
+      const last = page.at(-1);
+      if (last === undefined) break;
+      yield page;
+      if (page.length < pageSize) break;
+      after = [last.customerId ?? '', last.source, last.processedAt, last.id];
+    }
+    let guestAfter: [string, string, string] = ['', '', ''];
+    for (;;) {
+      const query = { name: 'refinery-guest-orders-after', text: GUEST_ORDERS_AFTER, values: [shopId, ...guestAfter, pageSize] };
+      const page = (await this.#query('iterateOrders', query)).map(orderFromRow);
+      const last = page.at(-1);
+      if (last === undefined) return;
+      yield page;
+      if (page.length < pageSize) return;
+      guestAfter = [last.source, last.processedAt, last.id];
+    }
+  }
+
+  async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {
+    const rows = await this.#query(
+      'getWrittenMemberships',
+      'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 ORDER BY segment_key, customer_id',
+      [shopId, platform],
+    );
+    return membershipsFromRows(rows);
+  }
+
+  async recordMembershipWrite(shopId: string, write: MembershipWrite): Promise<void> {
+    checkShopId(shopId);
+    checkMembershipWrite(write);
+    const removed = distinctPairs(write.removed);
+    const added = distinctPairs(write.added);
+    await this.#transaction('recordMembershipWrite', async (client) => {
+      for (const chunk of chunks(removed, this.#chunkSize)) {
+        await client.query(DELETE_MEMBERSHIPS, [shopId, write.platform, chunk.map((p) => p[0]), chunk.map((p) => p[1])]);
+      }
+      for (const chunk of chunks(added, this.#chunkSize)) {
+        await client.query(INSERT_MEMBERSHIPS, [shopId, write.platform, chunk.map((p) => p[0]), chunk.map((p) => p[1]), write.at]);
+      }
+    });
+  }
+
+  async getRemoteSegments(shopId: string, platform: 'shopify'): Promise<RemoteSegment[]> {
+    const rows = await this.#query(
+      'getRemoteSegments',
+      `SELECT ${REMOTE_SEGMENT_COLUMNS} FROM remote_segments WHERE shop_id = $1 AND platform = $2 ORDER BY segment_key`,
+      [shopId, platform],
+    );
+    return rows.map(remoteSegmentFromRow);
+  }
+
+  async saveRemoteSegment(shopId: string, segment: RemoteSegment): Promise<void> {
+    checkShopId(shopId);
+    const s = checkRemoteSegment(segment);
+    await this.#query('saveRemoteSegment', UPSERT_REMOTE_SEGMENT, [shopId, s.platform, s.segmentKey, s.remoteId, s.name, s.query, s.updatedAt]);
+  }
+
+  async saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void> {
+    checkShopId(shopId);
+    checkSnapshots(snapshots);
+    await this.#transaction('saveSegmentSnapshot', async (client) => {
+      await client.query('DELETE FROM segment_snapshots WHERE shop_id = $1', [shopId]);
+      if (snapshots.length === 0) return;
+      await client.query(INSERT_SNAPSHOTS, [
+        shopId, snapshots.map((s) => s.definition.key), snapshots.map((_, position) => position), snapshots.map((s) => JSON.stringify(s.definition)),
+        snapshots.map((s) => s.size), snapshots.map((s) => s.revenue), snapshots.map((s) => s.revenueShare), snapshots.map((s) => s.computedAt),
+      ]);
+    });
+  }
+
+  async listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]> {
+    const rows = await this.#query('listSegmentSnapshot', `SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = $1 ORDER BY position`, [shopId]);
+    return rows.map(snapshotFromRow);
+  }
+
+  async startRun(shopId: string, trigger: string, now: string): Promise<RunRecord> {
+    checkShopId(shopId);
+    const run: RunRecord = { id: randomUUID(), shopId, trigger, status: 'running', startedAt: now, finishedAt: null, report: {} };
+    await this.#query('startRun', INSERT_RUN, [shopId, run.id, trigger, run.status, now, null, '{}']);
+    return run;
+  }
+
+  async finishRun(shopId: string, runId: string, status: Exclude<RunStatus, 'running'>, report: Record<string, unknown>, now: string): Promise<void> {
+    const rows = await this.#query(
+      'finishRun',
+      'UPDATE runs SET status = $1, finished_at = $2, report = $3::jsonb WHERE shop_id = $4 AND id = $5 RETURNING id',
+      [status, now, JSON.stringify(report), shopId, runId],
+    );
+    if (rows.length === 0) throw new RefineryError('NOT_FOUND', `run ${runId} of shop ${shopId} not found`);
+  }
+
+  async listRuns(shopId: string, limit: number = DEFAULT_RUN_LIMIT): Promise<RunRecord[]> {
+    checkPositiveInteger('limit', limit);
+    const rows = await this.#query('listRuns', `SELECT ${RUN_COLUMNS} FROM runs WHERE shop_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [shopId, limit]);
+    return rows.map(runFromRow);
+  }
+}

@@ -1,0 +1,135 @@
+// Maps database rows (same column names in both backends) to the store's records. SQLite returns
+// JSON columns as text, PostgreSQL (jsonb) as parsed values; both are accepted.
+import type { Customer, LineItem, MarketingState, Order, SegmentDefinition, Source } from '../../core/model.ts';
+import type { RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings } from './store.ts';
+
+export type Row = Record<string, unknown>;
+
+/** Settings of a shop that exists but has never had settings saved. */
+export const DEFAULT_SHOP_SETTINGS: ShopSettings = { tagPrefix: 'refinery:', shopify: null };
+
+export const CUSTOMER_COLUMNS = 'source, id, email, marketing_state, first_name, last_name, tags, created_at, updated_at';
+export const ORDER_COLUMNS =
+  'source, id, customer_id, email, processed_at, cancelled_at, currency, total, refunded, discount, line_items, updated_at';
+export const REMOTE_SEGMENT_COLUMNS = 'platform, segment_key, remote_id, name, query, updated_at';
+export const SNAPSHOT_COLUMNS = 'definition, size, revenue, revenue_share, computed_at';
+export const RUN_COLUMNS = 'shop_id, id, trigger, status, started_at, finished_at, report';
+
+function column(row: Row, name: string): unknown {
+  if (!(name in row)) throw new Error(`row has no column ${name}`);
+  return row[name];
+}
+
+function str(row: Row, name: string): string {
+  const value = column(row, name);
+  if (typeof value !== 'string') throw new Error(`column ${name} is not text`);
+  return value;
+}
+
+function nullableStr(row: Row, name: string): string | null {
+  const value = column(row, name);
+  return value === null ? null : str(row, name);
+}
+
+function num(row: Row, name: string): number {
+  const value = column(row, name);
+  const parsed = typeof value === 'number' ? value : typeof value === 'bigint' || typeof value === 'string' ? Number(value) : NaN;
+  if (Number.isNaN(parsed)) throw new Error(`column ${name} is not a number`);
+  return parsed;
+}
+
+function json<T>(row: Row, name: string): T {
+  const value = column(row, name);
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function toCount(row: Row | undefined): number {
+  return row === undefined ? 0 : num(row, 'count');
+}
+
+export function shopFromRow(row: Row): ShopRecord {
+  return { shopId: str(row, 'shop_id'), createdAt: str(row, 'created_at') };
+}
+
+export function settingsFromRow(row: Row): ShopSettings {
+  return column(row, 'settings') === null ? structuredClone(DEFAULT_SHOP_SETTINGS) : json<ShopSettings>(row, 'settings');
+}
+
+export function customerFromRow(row: Row): Customer {
+  return {
+    source: str(row, 'source') as Source,
+    id: str(row, 'id'),
+    email: nullableStr(row, 'email'),
+    marketingState: nullableStr(row, 'marketing_state') as MarketingState | null,
+    firstName: nullableStr(row, 'first_name'),
+    lastName: nullableStr(row, 'last_name'),
+    tags: json<string[]>(row, 'tags'),
+    createdAt: str(row, 'created_at'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+export function orderFromRow(row: Row): Order {
+  return {
+    source: str(row, 'source') as Source,
+    id: str(row, 'id'),
+    customerId: nullableStr(row, 'customer_id'),
+    email: nullableStr(row, 'email'),
+    processedAt: str(row, 'processed_at'),
+    cancelledAt: nullableStr(row, 'cancelled_at'),
+    currency: str(row, 'currency'),
+    total: num(row, 'total'),
+    refunded: num(row, 'refunded'),
+    discount: num(row, 'discount'),
+    lineItems: json<LineItem[]>(row, 'line_items'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+export function remoteSegmentFromRow(row: Row): RemoteSegment {
+  return {
+    platform: str(row, 'platform') as RemoteSegment['platform'],
+    segmentKey: str(row, 'segment_key'),
+    remoteId: str(row, 'remote_id'),
+    name: str(row, 'name'),
+    query: str(row, 'query'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+export function snapshotFromRow(row: Row): SegmentSnapshot {
+  return {
+    definition: json<SegmentDefinition>(row, 'definition'),
+    size: num(row, 'size'),
+    revenue: num(row, 'revenue'),
+    revenueShare: num(row, 'revenue_share'),
+    computedAt: str(row, 'computed_at'),
+  };
+}
+
+export function runFromRow(row: Row): RunRecord {
+  return {
+    id: str(row, 'id'),
+    shopId: str(row, 'shop_id'),
+    trigger: str(row, 'trigger'),
+    status: str(row, 'status') as RunStatus,
+    startedAt: str(row, 'started_at'),
+    finishedAt: nullableStr(row, 'finished_at'),
+    report: json<Record<string, unknown>>(row, 'report'),
+  };
+}
+
+/** Groups (segment_key, customer_id) rows into segment key -> customer ids. */
+export function membershipsFromRows(rows: Iterable<Row>): Map<string, Set<string>> {
+  const memberships = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const key = str(row, 'segment_key');
+    let members = memberships.get(key);
+    if (members === undefined) {
+      members = new Set();
+      memberships.set(key, members);
+    }
+    members.add(str(row, 'customer_id'));
+  }
+  return memberships;
+}

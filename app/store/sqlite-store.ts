@@ -1,0 +1,368 @@
+// The SQLite backend, on the built-in node:sqlite (synchronous; every method is async only to
+// match the contract). WAL journal, foreign keys on, cached prepared statements, and an explicit
+// BEGIN IMMEDIATE ... COMMIT around every multi-row write. Because a transaction's body is
+// synchronous, no other call of this process can interleave with it.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { RefineryError } from '../../core/errors.ts';
+import type { Customer, Order } from '../../core/model.ts';
+import {
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkMembershipWrite, checkPositiveInteger, checkRemoteSegment, checkSettings, checkShopId, checkSnapshots,
+} from './input-checks.ts';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_SQLITE, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
+import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
+import { validatePage } from './page-validation.ts';
+import {
+  CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount,
+} from './row-mapping.ts';
+import type { Row } from './row-mapping.ts';
+import { storeError } from './store-errors.ts';
+import type {
+  MembershipWrite, PulledPage, RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
+} from './store.ts';
+
+export const DEFAULT_SQLITE_PATH = './data/refinery.db';
+
+export interface SqliteStoreOptions {
+  /** Database file (its directory is created), or `:memory:`. Default `./data/refinery.db`. */
+  path?: string;
+  /** How long to wait for another process's write lock, in milliseconds. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Migrations to apply; the real list unless a test says otherwise. */
+  migrations?: readonly Migration[];
+}
+
+const UPSERT_CUSTOMER = `
+INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (shop_id, source, id) DO UPDATE SET
+  email = excluded.email, marketing_state = excluded.marketing_state, first_name = excluded.first_name,
+  last_name = excluded.last_name, tags = excluded.tags, created_at = excluded.created_at, updated_at = excluded.updated_at`;
+
+const UPSERT_ORDER = `
+INSERT INTO orders (shop_id, ${ORDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (shop_id, source, id) DO UPDATE SET
+  customer_id = excluded.customer_id, email = excluded.email, processed_at = excluded.processed_at,
+  cancelled_at = excluded.cancelled_at, currency = excluded.currency, total = excluded.total, refunded = excluded.refunded,
+  discount = excluded.discount, line_items = excluded.line_items, updated_at = excluded.updated_at`;
+
+const UPSERT_CHECKPOINT = `
+INSERT INTO checkpoints (shop_id, stream, value, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (shop_id, stream) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
+
+// Keyset pagination. Customers: (source, id). Orders: customers' orders by (customer_id, source,
+// processed_at, id), then guest orders (customer_id NULL) by (source, processed_at, id).
+// Every key column is non-empty, so '' sorts before every row and starts each walk.
+const CUSTOMERS_AFTER = `
+SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = ? AND (source, id) > (?, ?) ORDER BY source, id LIMIT ?`;
+const CUSTOMER_ORDERS_AFTER = `
+SELECT ${ORDER_COLUMNS} FROM orders
+WHERE shop_id = ? AND customer_id IS NOT NULL AND (customer_id, source, processed_at, id) > (?, ?, ?, ?)
+ORDER BY customer_id, source, processed_at, id LIMIT ?`;
+const GUEST_ORDERS_AFTER = `
+SELECT ${ORDER_COLUMNS} FROM orders
+WHERE shop_id = ? AND customer_id IS NULL AND (source, processed_at, id) > (?, ?, ?)
+ORDER BY source, processed_at, id LIMIT ?`;
+
+export function createSqliteStore(options: SqliteStoreOptions = {}): MigratingStore {
+  return new SqliteStore(options);
+}
+
+class SqliteStore implements MigratingStore {
+  readonly kind = 'sqlite' as const;
+  readonly #db: DatabaseSync;
+  readonly #migrations: readonly Migration[];
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(options: SqliteStoreOptions) {
+    const path = options.path ?? DEFAULT_SQLITE_PATH;
+    this.#migrations = options.migrations ?? MIGRATIONS;
+    checkMigrations(this.#migrations);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: options.busyTimeoutMs ?? 5000 });
+    this.#db.exec('PRAGMA journal_mode = WAL');
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    this.#db.exec('PRAGMA foreign_keys = ON');
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.#statement(sql).all(...params) as Row[];
+  }
+
+  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.#statement(sql).get(...params) as Row | undefined;
+  }
+
+  #run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.#statement(sql).run(...params).changes);
+  }
+
+  /** Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any error. */
+  #transaction<T>(body: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = body();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs a synchronous operation, reporting database failures as RefineryError('STORE'). */
+  async #op<T>(operation: string, body: () => T): Promise<T> {
+    try {
+      return body();
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    return this.#op('migrate', () => {
+      this.#db.exec(SCHEMA_MIGRATIONS_SQLITE);
+      const applied = this.#all('SELECT version FROM schema_migrations').map((row) => Number(row['version']));
+      for (const migration of pendingMigrations(this.#migrations, applied)) {
+        this.#transaction(() => {
+          // Another process may have applied it since we looked; BEGIN IMMEDIATE holds the write lock now.
+          if (this.#get('SELECT 1 AS done FROM schema_migrations WHERE version = ?', migration.version) !== undefined) return;
+          this.#db.exec(migration.sqlite);
+          this.#run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', migration.version, migration.name, new Date().toISOString());
+        });
+      }
+    });
+  }
+
+  async appliedMigrations(): Promise<AppliedMigration[]> {
+    return this.#op('appliedMigrations', () =>
+      this.#all('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').map((row) => ({
+        version: Number(row['version']),
+        name: String(row['name']),
+        appliedAt: String(row['applied_at']),
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  async ensureShop(shopId: string, now: string): Promise<ShopRecord> {
+    checkShopId(shopId);
+    return this.#op('ensureShop', () => {
+      this.#run('INSERT INTO shops (shop_id, created_at) VALUES (?, ?) ON CONFLICT (shop_id) DO NOTHING', shopId, now);
+      const row = this.#get('SELECT shop_id, created_at FROM shops WHERE shop_id = ?', shopId);
+      if (row === undefined) throw new Error(`shop ${shopId} vanished`);
+      return shopFromRow(row);
+    });
+  }
+
+  async listShops(): Promise<ShopRecord[]> {
+    return this.#op('listShops', () => this.#all('SELECT shop_id, created_at FROM shops ORDER BY shop_id').map(shopFromRow));
+  }
+
+  async getShopSettings(shopId: string): Promise<ShopSettings | null> {
+    return this.#op('getShopSettings', () => {
+      const row = this.#get('SELECT settings FROM shops WHERE shop_id = ?', shopId);
+      return row === undefined ? null : settingsFromRow(row);
+    });
+  }
+
+  async saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void> {
+    checkShopId(shopId);
+    const json = JSON.stringify(checkSettings(settings));
+    await this.#op('saveShopSettings', () =>
+      this.#run(
+        'INSERT INTO shops (shop_id, created_at, settings) VALUES (?, ?, ?) ON CONFLICT (shop_id) DO UPDATE SET settings = excluded.settings',
+        shopId, now, json,
+      ),
+    );
+  }
+
+  async deleteShop(shopId: string): Promise<void> {
+    await this.#op('deleteShop', () =>
+      this.#transaction(() => {
+        for (const table of TENANT_TABLES) this.#run(`DELETE FROM ${table} WHERE shop_id = ?`, shopId);
+      }),
+    );
+  }
+
+  async savePage(shopId: string, page: PulledPage): Promise<void> {
+    checkShopId(shopId);
+    const { customers, orders } = validatePage(page);
+    const now = new Date().toISOString();
+    await this.#op('savePage', () =>
+      this.#transaction(() => {
+        const upsertCustomer = this.#statement(UPSERT_CUSTOMER);
+        for (const c of customers) {
+          upsertCustomer.run(shopId, c.source, c.id, c.email, c.marketingState, c.firstName, c.lastName, JSON.stringify(c.tags), c.createdAt, c.updatedAt);
+        }
+        const upsertOrder = this.#statement(UPSERT_ORDER);
+        for (const o of orders) {
+          upsertOrder.run(
+            shopId, o.source, o.id, o.customerId, o.email, o.processedAt, o.cancelledAt, o.currency,
+            o.total, o.refunded, o.discount, JSON.stringify(o.lineItems), o.updatedAt,
+          );
+        }
+        if (page.checkpoint !== undefined) this.#run(UPSERT_CHECKPOINT, shopId, page.checkpoint.stream, page.checkpoint.value, now);
+      }),
+    );
+  }
+
+  async getCheckpoint(shopId: string, stream: string): Promise<string | null> {
+    return this.#op('getCheckpoint', () => {
+      const row = this.#get('SELECT value FROM checkpoints WHERE shop_id = ? AND stream = ?', shopId, stream);
+      return row === undefined ? null : String(row['value']);
+    });
+  }
+
+  async countCustomers(shopId: string): Promise<number> {
+    return this.#op('countCustomers', () => toCount(this.#get('SELECT count(*) AS count FROM customers WHERE shop_id = ?', shopId)));
+  }
+
+  async countOrders(shopId: string): Promise<number> {
+    return this.#op('countOrders', () => toCount(this.#get('SELECT count(*) AS count FROM orders WHERE shop_id = ?', shopId)));
+  }
+
+  async getCustomer(shopId: string, source: Customer['source'], id: string): Promise<Customer | null> {
+    return this.#op('getCustomer', () => {
+      const row = this.#get(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = ? AND source = ? AND id = ?`, shopId, source, id);
+      return row === undefined ? null : customerFromRow(row);
+    });
+  }
+
+  async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {
+    checkPositiveInteger('page size', pageSize);
+    let after: [string, string] = ['', ''];
+    for (;;) {
+      const page = await this.#op('iterateCustomers', () => this.#all(CUSTOMERS_AFTER, shopId, ...after, pageSize).map(customerFromRow));
+      const last = page.at(-1);
+      if (last === undefined) return;
+      yield page;
+      if (page.length < pageSize) return;
+      after = [last.source, last.id];
+    }
+  }
+
+  async *iterateOrders(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Order[]> {
+    checkPositiveInteger('page size', pageSize);
+    let after: [string, string, string, string] = ['', '', '', ''];
+    for (;;) {
+      const page = await this.#op('iterateOrders', () => this.#all(CUSTOMER_ORDERS_AFTER, shopId, ...after, pageSize).map(orderFromRow));
+      const last = page.at(-1);
+      if (last === undefined) break;
+      yield page;
+      if (page.length < pageSize) break;
+      after = [last.customerId ?? '', last.source, last.processedAt, last.id];
+    }
+    let guestAfter: [string, string, string] = ['', '', ''];
+    for (;;) {
+      const page = await this.#op('iterateOrders', () => this.#all(GUEST_ORDERS_AFTER, shopId, ...guestAfter, pageSize).map(orderFromRow));
+      const last = page.at(-1);
+      if (last === undefined) return;
+      yield page;
+      if (page.length < pageSize) return;
+      guestAfter = [last.source, last.processedAt, last.id];
+    }
+  }
+
+  async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {
+    return this.#op('getWrittenMemberships', () =>
+      membershipsFromRows(
+        this.#all('SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = ? AND platform = ? ORDER BY segment_key, customer_id', shopId, platform),
+      ),
+    );
+  }
+
+  async recordMembershipWrite(shopId: string, write: MembershipWrite): Promise<void> {
+    checkShopId(shopId);
+    checkMembershipWrite(write);
+    await this.#op('recordMembershipWrite', () =>
+      this.#transaction(() => {
+        const remove = this.#statement('DELETE FROM written_memberships WHERE shop_id = ? AND platform = ? AND segment_key = ? AND customer_id = ?');
+        for (const { segmentKey, customerId } of write.removed) remove.run(shopId, write.platform, segmentKey, customerId);
+        const add = this.#statement(`
+          INSERT INTO written_memberships (shop_id, platform, segment_key, customer_id, written_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (shop_id, platform, segment_key, customer_id) DO UPDATE SET written_at = excluded.written_at`);
+        for (const { segmentKey, customerId } of write.added) add.run(shopId, write.platform, segmentKey, customerId, write.at);
+      }),
+    );
+  }
+
+  async getRemoteSegments(shopId: string, platform: 'shopify'): Promise<RemoteSegment[]> {
+    return this.#op('getRemoteSegments', () =>
+      this.#all(`SELECT ${REMOTE_SEGMENT_COLUMNS} FROM remote_segments WHERE shop_id = ? AND platform = ? ORDER BY segment_key`, shopId, platform).map(remoteSegmentFromRow),
+    );
+  }
+
+  async saveRemoteSegment(shopId: string, segment: RemoteSegment): Promise<void> {
+    checkShopId(shopId);
+    const s = checkRemoteSegment(segment);
+    await this.#op('saveRemoteSegment', () =>
+      this.#run(
+        `INSERT INTO remote_segments (shop_id, ${REMOTE_SEGMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (shop_id, platform, segment_key) DO UPDATE SET
+           remote_id = excluded.remote_id, name = excluded.name, query = excluded.query, updated_at = excluded.updated_at`,
+        shopId, s.platform, s.segmentKey, s.remoteId, s.name, s.query, s.updatedAt,
+      ),
+    );
+  }
+
+  async saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void> {
+    checkShopId(shopId);
+    checkSnapshots(snapshots);
+    await this.#op('saveSegmentSnapshot', () =>
+      this.#transaction(() => {
+        this.#run('DELETE FROM segment_snapshots WHERE shop_id = ?', shopId);
+        const insert = this.#statement(`INSERT INTO segment_snapshots (shop_id, segment_key, position, ${SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+        for (const [position, s] of snapshots.entries()) {
+          insert.run(shopId, s.definition.key, position, JSON.stringify(s.definition), s.size, s.revenue, s.revenueShare, s.computedAt);
+        }
+      }),
+    );
+  }
+
+  async listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]> {
+    return this.#op('listSegmentSnapshot', () =>
+      this.#all(`SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = ? ORDER BY position`, shopId).map(snapshotFromRow),
+    );
+  }
+
+  async startRun(shopId: string, trigger: string, now: string): Promise<RunRecord> {
+    checkShopId(shopId);
+    const run: RunRecord = { id: randomUUID(), shopId, trigger, status: 'running', startedAt: now, finishedAt: null, report: {} };
+    await this.#op('startRun', () =>
+      this.#run(`INSERT INTO runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, shopId, run.id, trigger, run.status, now, null, '{}'),
+    );
+    return run;
+  }
+
+  async finishRun(shopId: string, runId: string, status: Exclude<RunStatus, 'running'>, report: Record<string, unknown>, now: string): Promise<void> {
+    const json = JSON.stringify(report);
+    const changed = await this.#op('finishRun', () =>
+      this.#run('UPDATE runs SET status = ?, finished_at = ?, report = ? WHERE shop_id = ? AND id = ?', status, now, json, shopId, runId),
+    );
+    if (changed === 0) throw new RefineryError('NOT_FOUND', `run ${runId} of shop ${shopId} not found`);
+  }
+
+  async listRuns(shopId: string, limit: number = DEFAULT_RUN_LIMIT): Promise<RunRecord[]> {
+    checkPositiveInteger('limit', limit);
+    return this.#op('listRuns', () =>
+      this.#all(`SELECT ${RUN_COLUMNS} FROM runs WHERE shop_id = ? ORDER BY started_at DESC, id DESC LIMIT ?`, shopId, limit).map(runFromRow),
+    );
+  }
+}
