@@ -2,6 +2,7 @@
 // as a stream of lines. `bulk_operations/finish` webhooks are not guaranteed, so we always poll.
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { RefineryError } from '../../core/errors.ts';
 import { withRetry } from '../shared/with-retry.ts';
 import type { AdminClient } from './admin-client.ts';
@@ -126,7 +127,7 @@ export async function* readJsonlLines(client: AdminClient, url: string, skip = 0
         client.retryPolicy,
         { sleep: client.deps.sleep, random: client.deps.random },
       );
-      const lines = createInterface({ input: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
+      const lines = createInterface({ input: Readable.fromWeb(response.body as NodeReadableStream), crlfDelay: Infinity });
       let seen = 0;
       for await (const line of lines) {
         if (line.length === 0) continue;

@@ -70,15 +70,27 @@ export const ORDER_LINE_ITEMS_PAGE = `query OrderLineItems($id: ID!, $after: Str
   }
 }`;
 
-/** Inner queries of bulk operations (no page sizes: bulk queries have no cost limit). */
-export const BULK_CUSTOMERS_QUERY = `{
-  customers {
+export const CUSTOMERS_COUNT = `query CustomersCount($query: String) {
+  customersCount(query: $query) { count precision }
+}`;
+
+export const ORDERS_COUNT = `query OrdersCount($query: String) {
+  ordersCount(query: $query) { count precision }
+}`;
+
+/** A search filter written into a bulk query (bulk queries take no variables). */
+const filterArgument = (filter: string | undefined) => (filter ? `(query: ${JSON.stringify(filter)})` : '');
+
+/** Inner query of a customers bulk export; no page sizes (bulk queries have no cost limit). */
+export const bulkCustomersQuery = (filter?: string) => `{
+  customers${filterArgument(filter)} {
     edges { node { ${CUSTOMER_FIELDS} } }
   }
 }`;
 
-export const BULK_ORDERS_QUERY = `{
-  orders {
+/** Inner query of an orders bulk export, line items as child lines. */
+export const bulkOrdersQuery = (filter?: string) => `{
+  orders${filterArgument(filter)} {
     edges {
       node {
         ${ORDER_FIELDS}
@@ -164,8 +176,12 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   CUSTOMERS_PAGE,
   ORDERS_PAGE,
   ORDER_LINE_ITEMS_PAGE,
-  BULK_CUSTOMERS_QUERY,
-  BULK_ORDERS_QUERY,
+  CUSTOMERS_COUNT,
+  ORDERS_COUNT,
+  BULK_CUSTOMERS_QUERY: bulkCustomersQuery(),
+  BULK_ORDERS_QUERY: bulkOrdersQuery(),
+  BULK_CUSTOMERS_SINCE_QUERY: bulkCustomersQuery("updated_at:>='2026-01-01T00:00:00.000Z'"),
+  BULK_ORDERS_SINCE_QUERY: bulkOrdersQuery("updated_at:>='2026-01-01T00:00:00.000Z'"),
   BULK_RUN_QUERY,
   BULK_RUN_MUTATION,
   BULK_OPERATION,

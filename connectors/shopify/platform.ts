@@ -14,6 +14,9 @@ export const SHOPIFY_LIMITS = {
   /** Orders per incremental page: each order carries up to 10 inline line items, so a page of
    *  15 stays well under the 1,000-point single-query limit. */
   ordersPageSize: 15,
+  /** From this many changed records on, an incremental pull runs a filtered bulk export instead
+   *  of cost-limited pages (1,000 customers are four pages of about 500 points each). */
+  incrementalBulkThreshold: 1000,
   /** Tags per customer and characters per tag. */
   maxTagsPerCustomer: 250,
   maxTagLength: 255,

@@ -1,21 +1,25 @@
 // The Shopify connector's streams: customers and orders. Each starts with a bulk export and
-// continues incrementally from the checkpoint the export leaves.
+// continues incrementally from the checkpoint the export leaves. An incremental pull counts what
+// changed first: many changes go through a bulk export filtered on updated_at (no cost limit),
+// few through ordinary cost-limited pages.
 import type { Customer, Order } from '../../core/model.ts';
 import { RefineryError } from '../../core/errors.ts';
 import { bulkExport, type BulkLine } from './bulk-export.ts';
-import { parseCheckpoint } from './checkpoint.ts';
+import { parseCheckpoint, updatedSince, type StreamCheckpoint } from './checkpoint.ts';
 import {
-  BULK_CUSTOMERS_QUERY,
-  BULK_ORDERS_QUERY,
+  bulkCustomersQuery,
+  bulkOrdersQuery,
+  CUSTOMERS_COUNT,
   CUSTOMERS_PAGE,
   ORDER_LINE_ITEMS_PAGE,
+  ORDERS_COUNT,
   ORDERS_PAGE,
 } from './documents.ts';
 import { incrementalPull, type Connection } from './incremental-pull.ts';
 import { mapCustomer, mapOrder } from './mapping.ts';
 import { SHOPIFY_LIMITS } from './platform.ts';
 import { rawCustomerSchema, rawLineItemSchema, rawOrderSchema, type RawLineItem, type RawOrder } from './raw-schemas.ts';
-import type { ConnectorStream, PullContext } from './stream.ts';
+import type { ConnectorStream, PullContext, StreamPage } from './stream.ts';
 
 function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -26,7 +30,7 @@ function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } |
   return result.data;
 }
 
-const assembleCustomer = (line: BulkLine): Customer => mapCustomer(parsed(rawCustomerSchema, line, 'customer'));
+const toCustomer = (node: unknown): Customer => mapCustomer(parsed(rawCustomerSchema, node, 'customer'));
 
 const assembleOrder = (line: BulkLine, children: BulkLine[]): Order =>
   mapOrder(
@@ -34,29 +38,62 @@ const assembleOrder = (line: BulkLine, children: BulkLine[]): Order =>
     children.map((c) => parsed(rawLineItemSchema, c, 'line item')),
   );
 
-export const customersStream: ConnectorStream<Customer> = {
+interface StreamSpec<T> {
+  name: string;
+  model: 'customer' | 'order';
+  bulkQuery: (filter?: string) => string;
+  countDocument: string;
+  countField: 'customersCount' | 'ordersCount';
+  assemble: (line: BulkLine, children: BulkLine[]) => T;
+  pages: (ctx: PullContext, since: StreamCheckpoint & { mode: 'incremental' }) => AsyncGenerator<StreamPage<T>>;
+}
+
+/** A stream from its spec: bulk when there is no incremental checkpoint, else count and choose. */
+function defineStream<T>(spec: StreamSpec<T>): ConnectorStream<T> {
+  return {
+    name: spec.name,
+    model: spec.model,
+    async *pull(ctx: PullContext, checkpointText: string | null) {
+      const checkpoint = parseCheckpoint(spec.name, checkpointText);
+      if (ctx.full || checkpoint === null || checkpoint.mode === 'bulk') {
+        yield* bulkExport(ctx, spec.name, spec.bulkQuery(), checkpoint, spec.assemble);
+        return;
+      }
+      const filter = updatedSince(checkpoint.updatedAtMin);
+      const data = await ctx.client.request<Record<string, { count: number } | null>>(`${spec.countField}`, spec.countDocument, { query: filter });
+      const changed = data[spec.countField]?.count ?? 0;
+      ctx.onProgress?.(spec.name, `${changed} changed since ${checkpoint.updatedAtMin}`);
+      if (changed >= SHOPIFY_LIMITS.incrementalBulkThreshold) {
+        yield* bulkExport(ctx, spec.name, spec.bulkQuery(filter), null, spec.assemble);
+        return;
+      }
+      yield* spec.pages(ctx, checkpoint);
+    },
+  };
+}
+
+export const customersStream: ConnectorStream<Customer> = defineStream({
   name: 'shopify.customers',
   model: 'customer',
-  async *pull(ctx: PullContext, checkpointText: string | null) {
-    const checkpoint = parseCheckpoint(this.name, checkpointText);
-    if (ctx.full || checkpoint === null || checkpoint.mode === 'bulk') {
-      yield* bulkExport(ctx, this.name, BULK_CUSTOMERS_QUERY, checkpoint, assembleCustomer);
-      return;
-    }
-    yield* incrementalPull(
+  bulkQuery: bulkCustomersQuery,
+  countDocument: CUSTOMERS_COUNT,
+  countField: 'customersCount',
+  assemble: toCustomer,
+  pages: (ctx, since) =>
+    incrementalPull(
       ctx,
-      this.name,
-      checkpoint,
+      'shopify.customers',
+      since,
       async (query, after) =>
-        (await ctx.client.request<{ customers: Connection<{ updatedAt: string }> }>('customersPage', CUSTOMERS_PAGE, {
-          first: SHOPIFY_LIMITS.pageSize,
-          after,
-          query,
-        })).customers,
-      async (nodes) => nodes.map((n) => mapCustomer(parsed(rawCustomerSchema, n, 'customer'))),
-    );
-  },
-};
+        (await ctx.client.request<{ customers: Connection<{ updatedAt: string }> }>(
+          'customersPage',
+          CUSTOMERS_PAGE,
+          { first: SHOPIFY_LIMITS.pageSize, after, query },
+          { costGuess: 2 + SHOPIFY_LIMITS.pageSize * 2 },
+        )).customers,
+      async (nodes) => nodes.map(toCustomer),
+    ),
+});
 
 type OrderNode = RawOrder & { lineItems: Connection<RawLineItem> };
 
@@ -76,25 +113,25 @@ async function allLineItems(ctx: PullContext, order: OrderNode): Promise<RawLine
   return items;
 }
 
-export const ordersStream: ConnectorStream<Order> = {
+export const ordersStream: ConnectorStream<Order> = defineStream({
   name: 'shopify.orders',
   model: 'order',
-  async *pull(ctx: PullContext, checkpointText: string | null) {
-    const checkpoint = parseCheckpoint(this.name, checkpointText);
-    if (ctx.full || checkpoint === null || checkpoint.mode === 'bulk') {
-      yield* bulkExport(ctx, this.name, BULK_ORDERS_QUERY, checkpoint, assembleOrder);
-      return;
-    }
-    yield* incrementalPull(
+  bulkQuery: bulkOrdersQuery,
+  countDocument: ORDERS_COUNT,
+  countField: 'ordersCount',
+  assemble: assembleOrder,
+  pages: (ctx, since) =>
+    incrementalPull(
       ctx,
-      this.name,
-      checkpoint,
+      'shopify.orders',
+      since,
       async (query, after) =>
-        (await ctx.client.request<{ orders: Connection<OrderNode> }>('ordersPage', ORDERS_PAGE, {
-          first: SHOPIFY_LIMITS.ordersPageSize,
-          after,
-          query,
-        })).orders,
+        (await ctx.client.request<{ orders: Connection<OrderNode> }>(
+          'ordersPage',
+          ORDERS_PAGE,
+          { first: SHOPIFY_LIMITS.ordersPageSize, after, query },
+          { costGuess: 2 + SHOPIFY_LIMITS.ordersPageSize * 50 },
+        )).orders,
       async (nodes) => {
         const orders: Order[] = [];
         for (const node of nodes) {
@@ -104,7 +141,5 @@ export const ordersStream: ConnectorStream<Order> = {
         }
         return orders;
       },
-    );
-  },
-};
-
+    ),
+});

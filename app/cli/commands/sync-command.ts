@@ -1,0 +1,34 @@
+// `refinery sync`: pull, segment, write back; prints the run report.
+import { RefineryError } from '../../../core/errors.ts';
+import { runSync } from '../../sync/run-sync.ts';
+import type { SyncReport } from '../../sync/sync-types.ts';
+import type { CliContext } from '../context.ts';
+import { resolveShop } from '../context.ts';
+import { segmentsTable } from '../format.ts';
+
+export function describeReport(report: SyncReport): string {
+  const w = report.wrote.shopify;
+  const c = report.calls.shopify;
+  const lines = [
+    `run ${report.runId} for ${report.shop}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `read: ${report.read.customers.toLocaleString('en')} customers (${report.read.mode.customers}), ${report.read.orders.toLocaleString('en')} orders (${report.read.mode.orders})`,
+    `wrote to Shopify: ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`,
+    `Shopify calls: ${c.queries} queries, ${c.mutations} mutations (${c.bulkMutations} bulk), ${c.costPointsSpent} cost points, ${c.throttledResponses} throttled, ${c.retries} retries`,
+  ];
+  if (report.segments.length > 0) lines.push('', segmentsTable(report.segments));
+  if (report.errors.length > 0) lines.push('', `${report.errors.length} error(s):`, ...report.errors.slice(0, 20).map((e) => `  [${e.code}] ${e.message}`));
+  return lines.join('\n');
+}
+
+export async function syncCommand(ctx: CliContext, flags: { shop?: string; json?: boolean; full?: boolean; 'as-of'?: string }): Promise<number> {
+  const shopId = await resolveShop(ctx, flags.shop);
+  let asOf: string | undefined;
+  if (flags['as-of'] !== undefined) {
+    const t = Date.parse(flags['as-of']);
+    if (Number.isNaN(t)) throw new RefineryError('INPUT', `--as-of "${flags['as-of']}" is not a date (use YYYY-MM-DD or an ISO timestamp)`);
+    asOf = new Date(t).toISOString();
+  }
+  const report = await runSync(ctx.store, ctx.syncDeps(), { shopId, trigger: 'cli', full: flags.full ?? false, asOf });
+  ctx.out(flags.json ? JSON.stringify(report, null, 2) : describeReport(report));
+  return report.status === 'succeeded' ? 0 : 1;
+}

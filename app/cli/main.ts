@@ -1,0 +1,95 @@
+// The `refinery` command line.
+import { parseArgs } from 'node:util';
+import { RefineryError, describeError } from '../../core/errors.ts';
+import { loadConfig } from '../config.ts';
+import { openContext, type CliContext } from './context.ts';
+import { demoCommand } from './commands/demo-command.ts';
+import { importCommand } from './commands/import-command.ts';
+import { runsCommand } from './commands/runs-command.ts';
+import { segmentsCommand } from './commands/segments-command.ts';
+import { syncCommand } from './commands/sync-command.ts';
+
+const USAGE = `refinery: refine Shopify customer segments and write them back
+
+usage:
+  refinery import orders <file.csv> [--shop S] [--json]   order history from a CSV file
+  refinery sync [--shop S] [--json] [--full] [--as-of DATE] pull, segment, write back
+  refinery segments [--shop S] [--json]                   segments with size and revenue share
+  refinery runs [--shop S] [--json]                       sync history
+  refinery demo [--once] [--port N]                       the whole loop on a demo store
+
+environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
+             REFINERY_SQLITE_PATH, REFINERY_SHOP (default --shop)`;
+
+const OPTIONS = {
+  shop: { type: 'string' },
+  json: { type: 'boolean' },
+  full: { type: 'boolean' },
+  'as-of': { type: 'string' },
+  once: { type: 'boolean' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
+  import: ['shop', 'json'],
+  sync: ['shop', 'json', 'full', 'as-of'],
+  segments: ['shop', 'json'],
+  runs: ['shop', 'json'],
+  demo: ['once', 'port'],
+};
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...positionals] = parsed.positionals;
+  const flags = parsed.values;
+  if (!command || flags.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command || flags.help ? 0 : 2;
+  }
+  const allowed = ALLOWED[command];
+  if (!allowed) {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  const stray = Object.keys(flags).filter((f) => f !== 'help' && !allowed.includes(f as keyof typeof OPTIONS));
+  if (stray.length > 0) {
+    process.stderr.write(`refinery ${command} does not take ${stray.map((f) => `--${f}`).join(', ')}\n`);
+    return 2;
+  }
+  if (command !== 'import' && positionals.length > 0) {
+    process.stderr.write(`refinery ${command} takes no arguments (got ${positionals.join(' ')})\n`);
+    return 2;
+  }
+  let ctx: CliContext | null = null;
+  try {
+    ctx = await openContext(loadConfig());
+    switch (command) {
+      case 'import':
+        return await importCommand(ctx, positionals, flags);
+      case 'sync':
+        return await syncCommand(ctx, flags);
+      case 'segments':
+        return await segmentsCommand(ctx, flags);
+      case 'runs':
+        return await runsCommand(ctx, flags);
+      default:
+        return await demoCommand(ctx, flags);
+    }
+  } catch (error) {
+    ctx?.progress.done();
+    process.stderr.write(`refinery ${command}: ${describeError(error)}\n`);
+    return error instanceof RefineryError && error.code === 'INPUT' ? 2 : 1;
+  } finally {
+    await ctx?.store.close();
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

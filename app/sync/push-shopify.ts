@@ -1,0 +1,91 @@
+// Push stage: write only the difference between what the segments say now and what this app
+// last wrote. Removals go first (they free tag slots), then additions; every confirmed batch is
+// recorded at once, so a run cut short re-sends only what was not confirmed.
+import { capTagAdditions, diffMemberships } from '../../core/membership-diff.ts';
+import type { Memberships, SegmentDefinition } from '../../core/model.ts';
+import { segmentName, segmentQueryForTag, segmentTag, segmentKeyOfTag } from '../../core/segment-tags.ts';
+import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
+import { pushSegments } from '../../connectors/shopify/segment-push.ts';
+import { pushTags, type TagChange, type TagDirection } from '../../connectors/shopify/tag-push.ts';
+import type { Store } from '../store/store.ts';
+
+export interface PushResult {
+  tagsAdded: number;
+  tagsRemoved: number;
+  segmentsCreated: number;
+  segmentsUpdated: number;
+  bulkMutations: number;
+  stagedUploads: number;
+  errors: Array<{ code: string; message: string }>;
+}
+
+export interface PushOptions {
+  tagPrefix: string;
+  bulkThreshold: number;
+  pollIntervalMs?: number;
+  runLabel: string;
+  now: () => Date;
+  progress: (stage: string, message: string) => void;
+}
+
+export async function pushShopify(
+  store: Store,
+  shopId: string,
+  client: AdminClient,
+  desired: Memberships,
+  tagCounts: Map<string, number>,
+  definitions: readonly SegmentDefinition[],
+  options: PushOptions,
+): Promise<PushResult> {
+  const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
+  const written = await store.getWrittenMemberships(shopId, 'shopify');
+  const diff = diffMemberships(desired, written);
+  const tag = (key: string) => segmentTag(options.tagPrefix, key);
+
+  const removals: TagChange[] = [];
+  const additions: TagChange[] = [];
+  for (const change of diff.changes) {
+    if (change.remove.length > 0) removals.push({ customerId: change.customerId, tags: change.remove.map(tag) });
+    const capped = capTagAdditions(change, tagCounts.get(change.customerId) ?? 0);
+    if (capped.add.length > 0) additions.push({ customerId: change.customerId, tags: capped.add.map(tag) });
+    if (capped.skipped.length > 0) {
+      result.errors.push({ code: 'TAG_LIMIT', message: `${change.customerId} has too many tags; not added: ${capped.skipped.map(tag).join(', ')}` });
+    }
+  }
+
+  const record = async (direction: TagDirection, changes: TagChange[]) => {
+    const rows = changes.flatMap((c) => c.tags.map((t) => ({ segmentKey: segmentKeyOfTag(t, options.tagPrefix) ?? t, customerId: c.customerId })));
+    await store.recordMembershipWrite(shopId, {
+      platform: 'shopify',
+      added: direction === 'add' ? rows : [],
+      removed: direction === 'remove' ? rows : [],
+      at: options.now().toISOString(),
+    });
+    if (direction === 'add') result.tagsAdded += rows.length;
+    else result.tagsRemoved += rows.length;
+    options.progress('shopify.tags', `${result.tagsRemoved} removed, ${result.tagsAdded} added`);
+  };
+
+  for (const [direction, changes] of [['remove', removals], ['add', additions]] as const) {
+    const pushed = await pushTags(client, direction, changes, {
+      bulkThreshold: options.bulkThreshold,
+      pollIntervalMs: options.pollIntervalMs,
+      runLabel: options.runLabel,
+      onConfirmed: record,
+    });
+    result.bulkMutations += pushed.calls.bulkMutations;
+    result.stagedUploads += pushed.calls.stagedUploads;
+    for (const f of pushed.failed) result.errors.push({ code: 'TAG_WRITE', message: `${f.customerId} ${direction} ${f.tags.join(', ')}: ${f.message}` });
+  }
+
+  const segments = await pushSegments(
+    client,
+    definitions.map((d) => ({ key: d.key, name: segmentName(d), query: segmentQueryForTag(tag(d.key)) })),
+    (await store.getRemoteSegments(shopId, 'shopify')).map((s) => ({ segmentKey: s.segmentKey, remoteId: s.remoteId, name: s.name, query: s.query })),
+    (saved) => store.saveRemoteSegment(shopId, { platform: 'shopify', ...saved, updatedAt: options.now().toISOString() }),
+  );
+  result.segmentsCreated = segments.created;
+  result.segmentsUpdated = segments.updated;
+  for (const f of segments.failed) result.errors.push({ code: 'SEGMENT_WRITE', message: `${f.key}: ${f.message}` });
+  return result;
+}

@@ -1,0 +1,54 @@
+// The shapes a sync run reports, shared by the CLI, the demo and (later) the admin UI.
+import type { SegmentSummaryRow } from '../../core/segment-summary.ts';
+
+export interface SyncReport {
+  shop: string;
+  runId: string;
+  status: 'succeeded' | 'failed';
+  asOf: string;
+  read: {
+    customers: number;
+    orders: number;
+    mode: { customers: 'bulk' | 'incremental'; orders: 'bulk' | 'incremental' };
+  };
+  wrote: {
+    shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number };
+  };
+  calls: {
+    shopify: {
+      queries: number;
+      mutations: number;
+      bulkMutations: number;
+      stagedUploads: number;
+      throttledResponses: number;
+      retries: number;
+      costPointsSpent: number;
+    };
+  };
+  segments: SegmentSummaryRow[];
+  errors: Array<{ code: string; message: string }>;
+  durationMs: number;
+}
+
+export interface SyncDeps {
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  log: (line: string) => void;
+  /** Progress on long steps (pull pages, pushes). */
+  progress: (stage: string, message: string) => void;
+}
+
+export interface SyncOptions {
+  shopId: string;
+  trigger: string;
+  /** Export everything again instead of reading what changed. */
+  full?: boolean;
+  /** Segment as of this instant; defaults to now. */
+  asOf?: string;
+  /** Customers changed at or above which tags go through a bulk mutation. */
+  bulkThreshold?: number;
+  /** Records per saved page in pulls. */
+  pageSize?: number;
+  pollIntervalMs?: number;
+}

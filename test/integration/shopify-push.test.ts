@@ -1,0 +1,105 @@
+// Writing through the real SDK against the emulator: tags (plain and bulk) and native segments.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { pushSegments, type KnownSegment } from '../../connectors/shopify/segment-push.ts';
+import { pushTags, type TagChange } from '../../connectors/shopify/tag-push.ts';
+import { createShopifyEmulator } from '../emulators/shopify/index.ts';
+import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
+import { startHarness } from '../support/harness.ts';
+import { makeCustomers } from '../support/seed-fixtures.ts';
+
+let emulator: ShopifyEmulator;
+before(async () => {
+  emulator = await createShopifyEmulator();
+});
+after(async () => {
+  await emulator.close();
+});
+
+const gid = (n: number) => `gid://shopify/Customer/${n}`;
+
+test('few changes go out as single tagsAdd / tagsRemove calls and leave other tags alone', async () => {
+  const h = await startHarness({ emulator, customers: makeCustomers(5, { tags: () => ['vip', 'wholesale'] }) });
+  try {
+    const client = h.client();
+    const confirmed: TagChange[] = [];
+    const options = { bulkThreshold: 100, runLabel: 't1', onConfirmed: async (_d: string, c: TagChange[]) => void confirmed.push(...c) };
+    const add = await pushTags(client, 'add', [{ customerId: gid(1), tags: ['refinery:champions'] }, { customerId: gid(2), tags: ['refinery:loyal', 'refinery:active'] }], options);
+    assert.deepEqual(add.failed, []);
+    assert.equal(add.calls.tagMutations, 2);
+    assert.equal(add.calls.bulkMutations, 0);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(2)).sort(), ['refinery:active', 'refinery:loyal', 'vip', 'wholesale']);
+    await pushTags(client, 'remove', [{ customerId: gid(2), tags: ['refinery:loyal'] }], options);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(2)).sort(), ['refinery:active', 'vip', 'wholesale']);
+    assert.equal(confirmed.length, 3);
+    const unknown = await pushTags(client, 'add', [{ customerId: gid(999), tags: ['refinery:new'] }], options);
+    assert.equal(unknown.failed.length, 1, 'an unknown customer is reported, not thrown');
+  } finally {
+    await h.close();
+  }
+});
+
+test('many changes go out as one bulk mutation per direction through a staged upload', async () => {
+  const h = await startHarness({ emulator, customers: makeCustomers(400, { tags: (i) => (i % 2 ? ['newsletter'] : []) }) });
+  try {
+    const client = h.client();
+    const confirmed: TagChange[] = [];
+    const changes = Array.from({ length: 400 }, (_, i) => ({ customerId: gid(i + 1), tags: [i % 2 ? 'refinery:at-risk' : 'refinery:champions'] }));
+    const result = await pushTags(client, 'add', changes, { bulkThreshold: 100, pollIntervalMs: 10, runLabel: 't2', onConfirmed: async (_d, c) => void confirmed.push(...c) });
+    assert.deepEqual(result.calls, { tagMutations: 0, bulkMutations: 1, stagedUploads: 1 });
+    assert.deepEqual(result.failed, []);
+    assert.equal(confirmed.length, 400);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(2)).sort(), ['newsletter', 'refinery:at-risk']);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(1)), ['refinery:champions']);
+    const stats = h.emulator.stats(h.shop);
+    assert.equal(stats.bulkMutations, 1);
+    assert.ok(stats.mutations <= 3, `${stats.mutations} mutation calls for 400 customers`);
+  } finally {
+    await h.close();
+  }
+});
+
+test('per-line errors of a bulk mutation are reported and only confirmed lines recorded', async () => {
+  const h = await startHarness({ emulator, customers: makeCustomers(120) });
+  try {
+    h.emulator.injectFault(h.shop, { kind: 'bulk-mutation-line-errors', every: 10 });
+    const confirmed: TagChange[] = [];
+    const changes = Array.from({ length: 120 }, (_, i) => ({ customerId: gid(i + 1), tags: ['refinery:new'] }));
+    const result = await pushTags(h.client(), 'add', changes, { bulkThreshold: 50, pollIntervalMs: 10, runLabel: 't3', onConfirmed: async (_d, c) => void confirmed.push(...c) });
+    assert.equal(result.failed.length, 12);
+    assert.equal(confirmed.length, 108);
+    const failedIds = new Set(result.failed.map((f) => f.customerId));
+    assert.ok(confirmed.every((c) => !failedIds.has(c.customerId)));
+    for (const f of result.failed) assert.deepEqual(h.emulator.customerTags(h.shop, f.customerId), [], 'a failed line was not applied');
+  } finally {
+    await h.close();
+  }
+});
+
+test('native segments are created once, updated in place, recreated if deleted, never duplicated', async () => {
+  const h = await startHarness({ emulator, customers: makeCustomers(3) });
+  try {
+    const client = h.client();
+    const known = new Map<string, KnownSegment>();
+    const save = async (s: KnownSegment) => void known.set(s.segmentKey, s);
+    const desired = [
+      { key: 'champions', name: 'Refinery · Champions', query: "customer_tags CONTAINS 'refinery:champions'" },
+      { key: 'loyal', name: 'Refinery · Loyal', query: "customer_tags CONTAINS 'refinery:loyal'" },
+    ];
+    const first = await pushSegments(client, desired, [...known.values()], save);
+    assert.deepEqual({ c: first.created, u: first.updated, f: first.failed }, { c: 2, u: 0, f: [] });
+    const again = await pushSegments(client, desired, [...known.values()], save);
+    assert.deepEqual({ c: again.created, u: again.updated }, { c: 0, u: 0 }, 'an unchanged segment is not written');
+    const renamed = desired.map((d) => (d.key === 'loyal' ? { ...d, name: 'Refinery · Loyal customers' } : d));
+    const update = await pushSegments(client, renamed, [...known.values()], save);
+    assert.deepEqual({ c: update.created, u: update.updated }, { c: 0, u: 1 });
+    assert.equal(h.emulator.listSegments(h.shop).length, 2);
+    // A crash after segmentCreate but before the id was saved: the next run adopts, not duplicates.
+    const lost = [...known.values()].filter((k) => k.segmentKey !== 'champions');
+    const adopt = await pushSegments(client, renamed, lost, save);
+    assert.equal(adopt.adopted, 1);
+    assert.equal(h.emulator.listSegments(h.shop).length, 2);
+  } finally {
+    await h.close();
+  }
+});
