@@ -1,6 +1,7 @@
 // The PostgreSQL backend, on a pg Pool. Every pooled connection starts with search_path set to the
 // store's schema (a startup parameter), so tests and tenants of a shared server can isolate
 // themselves by schema. Multi-row writes are chunked unnest() statements inside one transaction.
+import { CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient, QueryConfig } from 'pg';
@@ -249,39 +250,19 @@ class PostgresStore implements MigratingStore {
 
   async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {
     checkPositiveInteger('page size', pageSize);
-    let after: [string, string] = ['', ''];
-    for (;;) {
-      const page = (await this.#query('iterateCustomers', { name: 'refinery-customers-after', text: CUSTOMERS_AFTER, values: [shopId, ...after, pageSize] })).map(customerFromRow);
-      const last = page.at(-1);
-      if (last === undefined) return;
-      yield page;
-      if (page.length < pageSize) return;
-      after = [last.source, last.id];
-    }
+    yield* keysetPages(CUSTOMER_KEYSET, pageSize, async (after) =>
+      (await this.#query('iterateCustomers', { name: 'refinery-customers-after', text: CUSTOMERS_AFTER, values: [shopId, ...after, pageSize] })).map(customerFromRow),
+    );
   }
 
   async *iterateOrders(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Order[]> {
     checkPositiveInteger('page size', pageSize);
-    let after: [string, string, string, string] = ['', '', '', ''];
-    for (;;) {
-      const query = { name: 'refinery-customer-orders-after', text: CUSTOMER_ORDERS_AFTER, values: [shopId, ...after, pageSize] };
-      const page = (await this.#query('iterateOrders', query)).map(orderFromRow);
-      const last = page.at(-1);
-      if (last === undefined) break;
-      yield page;
-      if (page.length < pageSize) break;
-      after = [last.customerId ?? '', last.source, last.processedAt, last.id];
-    }
-    let guestAfter: [string, string, string] = ['', '', ''];
-    for (;;) {
-      const query = { name: 'refinery-guest-orders-after', text: GUEST_ORDERS_AFTER, values: [shopId, ...guestAfter, pageSize] };
-      const page = (await this.#query('iterateOrders', query)).map(orderFromRow);
-      const last = page.at(-1);
-      if (last === undefined) return;
-      yield page;
-      if (page.length < pageSize) return;
-      guestAfter = [last.source, last.processedAt, last.id];
-    }
+    yield* keysetPages(CUSTOMER_ORDER_KEYSET, pageSize, async (after) =>
+      (await this.#query('iterateOrders', { name: 'refinery-customer-orders-after', text: CUSTOMER_ORDERS_AFTER, values: [shopId, ...after, pageSize] })).map(orderFromRow),
+    );
+    yield* keysetPages(GUEST_ORDER_KEYSET, pageSize, async (after) =>
+      (await this.#query('iterateOrders', { name: 'refinery-guest-orders-after', text: GUEST_ORDERS_AFTER, values: [shopId, ...after, pageSize] })).map(orderFromRow),
+    );
   }
 
   async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {

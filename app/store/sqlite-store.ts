@@ -2,6 +2,7 @@
 // match the contract). WAL journal, foreign keys on, cached prepared statements, and an explicit
 // BEGIN IMMEDIATE ... COMMIT around every multi-row write. Because a transaction's body is
 // synchronous, no other call of this process can interleave with it.
+import { CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -247,37 +248,19 @@ class SqliteStore implements MigratingStore {
 
   async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {
     checkPositiveInteger('page size', pageSize);
-    let after: [string, string] = ['', ''];
-    for (;;) {
-      const page = await this.#op('iterateCustomers', () => this.#all(CUSTOMERS_AFTER, shopId, ...after, pageSize).map(customerFromRow));
-      const last = page.at(-1);
-      if (last === undefined) return;
-      yield page;
-      if (page.length < pageSize) return;
-      after = [last.source, last.id];
-    }
+    yield* keysetPages(CUSTOMER_KEYSET, pageSize, (after) =>
+      this.#op('iterateCustomers', () => this.#all(CUSTOMERS_AFTER, shopId, ...after, pageSize).map(customerFromRow)),
+    );
   }
 
   async *iterateOrders(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Order[]> {
     checkPositiveInteger('page size', pageSize);
-    let after: [string, string, string, string] = ['', '', '', ''];
-    for (;;) {
-      const page = await this.#op('iterateOrders', () => this.#all(CUSTOMER_ORDERS_AFTER, shopId, ...after, pageSize).map(orderFromRow));
-      const last = page.at(-1);
-      if (last === undefined) break;
-      yield page;
-      if (page.length < pageSize) break;
-      after = [last.customerId ?? '', last.source, last.processedAt, last.id];
-    }
-    let guestAfter: [string, string, string] = ['', '', ''];
-    for (;;) {
-      const page = await this.#op('iterateOrders', () => this.#all(GUEST_ORDERS_AFTER, shopId, ...guestAfter, pageSize).map(orderFromRow));
-      const last = page.at(-1);
-      if (last === undefined) return;
-      yield page;
-      if (page.length < pageSize) return;
-      guestAfter = [last.source, last.processedAt, last.id];
-    }
+    yield* keysetPages(CUSTOMER_ORDER_KEYSET, pageSize, (after) =>
+      this.#op('iterateOrders', () => this.#all(CUSTOMER_ORDERS_AFTER, shopId, ...after, pageSize).map(orderFromRow)),
+    );
+    yield* keysetPages(GUEST_ORDER_KEYSET, pageSize, (after) =>
+      this.#op('iterateOrders', () => this.#all(GUEST_ORDERS_AFTER, shopId, ...after, pageSize).map(orderFromRow)),
+    );
   }
 
   async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {
