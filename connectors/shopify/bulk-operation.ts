@@ -7,6 +7,7 @@ import { RefineryError } from '../../core/errors.ts';
 import { withRetry } from '../shared/with-retry.ts';
 import type { AdminClient } from './admin-client.ts';
 import { BULK_OPERATION, BULK_RUN_MUTATION, BULK_RUN_QUERY } from './documents.ts';
+import { SHOPIFY_LIMITS } from './platform.ts';
 
 export interface BulkOperationState {
   id: string;
@@ -40,7 +41,10 @@ function checkStarted(payload: RunPayload | null, what: string): BulkOperationSt
     const message = errors.map((e) => e.message).join('; ');
     if (codes.includes('LIMIT_REACHED') || codes.includes('OPERATION_IN_PROGRESS')) {
       // Other bulk operations of this app are running on the shop: wait for a slot.
-      throw new RefineryError('THROTTLED', `Shopify has no free bulk slot for ${what}: ${message}`, { retryAfterMs: 5000 });
+      throw new RefineryError('THROTTLED', `Shopify has no free bulk slot for ${what}: ${message}`, {
+        retryAfterMs: SHOPIFY_LIMITS.bulkSlotWaitMs,
+        details: { bulkSlot: true },
+      });
     }
     throw new RefineryError('GRAPHQL', `Shopify refused ${what}: ${message}`);
   }
@@ -48,9 +52,30 @@ function checkStarted(payload: RunPayload | null, what: string): BulkOperationSt
   return payload.bulkOperation;
 }
 
+/**
+ * Starts a bulk operation, waiting while every bulk slot of the shop is taken (by this app's own
+ * other operations, which end on their own). Other failures are not retried here: the client
+ * already retried them.
+ */
+async function whenSlotFree(client: AdminClient, start: () => Promise<BulkOperationState>): Promise<BulkOperationState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const full = error instanceof RefineryError && error.details?.bulkSlot === true;
+      if (!full || attempt >= SHOPIFY_LIMITS.bulkSlotWaits) throw error;
+      const wait = Math.min(SHOPIFY_LIMITS.bulkSlotWaitMs, client.retryPolicy.maxDelayMs);
+      client.deps.log?.(`no free bulk slot on ${client.shop}; trying again in ${wait} ms`);
+      await client.deps.sleep(wait);
+    }
+  }
+}
+
 export async function startBulkQuery(client: AdminClient, query: string): Promise<BulkOperationState> {
-  const data = await client.request<{ bulkOperationRunQuery: RunPayload | null }>('bulkOperationRunQuery', BULK_RUN_QUERY, { query });
-  return checkStarted(data.bulkOperationRunQuery, 'the bulk query');
+  return whenSlotFree(client, async () => {
+    const data = await client.request<{ bulkOperationRunQuery: RunPayload | null }>('bulkOperationRunQuery', BULK_RUN_QUERY, { query });
+    return checkStarted(data.bulkOperationRunQuery, 'the bulk query');
+  });
 }
 
 export async function startBulkMutation(
@@ -59,12 +84,14 @@ export async function startBulkMutation(
   stagedUploadPath: string,
   clientIdentifier: string,
 ): Promise<BulkOperationState> {
-  const data = await client.request<{ bulkOperationRunMutation: RunPayload | null }>('bulkOperationRunMutation', BULK_RUN_MUTATION, {
-    mutation,
-    stagedUploadPath,
-    clientIdentifier,
+  return whenSlotFree(client, async () => {
+    const data = await client.request<{ bulkOperationRunMutation: RunPayload | null }>('bulkOperationRunMutation', BULK_RUN_MUTATION, {
+      mutation,
+      stagedUploadPath,
+      clientIdentifier,
+    });
+    return checkStarted(data.bulkOperationRunMutation, 'the bulk mutation');
   });
-  return checkStarted(data.bulkOperationRunMutation, 'the bulk mutation');
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED', 'EXPIRED']);

@@ -23,4 +23,7 @@ export const SHOPIFY_LIMITS = {
   /** Concurrent bulk queries and bulk mutations per shop from 2026-01. */
   maxConcurrentBulkQueries: 5,
   maxConcurrentBulkMutations: 5,
+  /** While every bulk slot is taken: wait this long between tries, at most this many times. */
+  bulkSlotWaitMs: 5000,
+  bulkSlotWaits: 40,
 } as const;

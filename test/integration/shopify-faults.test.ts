@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RefineryError } from '../../core/errors.ts';
-import { CUSTOMERS_PAGE } from '../../connectors/shopify/documents.ts';
+import { BULK_RUN_QUERY, CUSTOMERS_PAGE, bulkCustomersQuery } from '../../connectors/shopify/documents.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
 import { pushTags } from '../../connectors/shopify/tag-push.ts';
 import { realSleep } from '../../connectors/shared/with-retry.ts';
@@ -144,6 +144,22 @@ test('a sync that fails permanently keeps what was stored and written before int
     assert.deepEqual(await h.store.getWrittenMemberships(h.shop, 'shopify'), written);
     const runs = await h.store.listRuns(h.shop);
     assert.equal(runs[0]?.status, 'failed', 'the failed run is in the history with its reason');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a bulk export refused because every bulk slot is taken waits for a slot, then runs', async () => {
+  // 600 customers are three chunks and the emulator pauses 700 ms between chunks, so five exports
+  // started just before (by another run of the app) hold every bulk query slot for a while.
+  const h = await startHarness({ emulator, customers: makeCustomers(600), bulkDelayMs: 700 });
+  try {
+    const client = h.client();
+    for (let i = 0; i < 5; i++) await client.request('bulkOperationRunQuery', BULK_RUN_QUERY, { query: bulkCustomersQuery() });
+    const result = await pullShopify(h.store, h.shop, client, { full: false, pageSize: 100, ...quiet });
+    assert.equal(result.customers, 600);
+    assert.ok(h.logs.some((l) => /no free bulk slot/.test(l)), `waited for a slot: ${h.logs.join(' | ')}`);
+    assert.equal(h.emulator.listBulkOperations(h.shop).filter((o) => o.status === 'COMPLETED').length, 7);
   } finally {
     await h.close();
   }

@@ -29,12 +29,14 @@ export async function startHarness(options: {
   orders?: SeedOrder[];
   restoreRate?: number;
   maximumAvailable?: number;
+  /** Pause per bulk chunk in the emulator, to keep bulk operations running. */
+  bulkDelayMs?: number;
   emulator?: ShopifyEmulator;
 } = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await createShopifyEmulator());
   const shop = `test-shop-${process.pid}-${++counter}.myshopify.com`;
   const token = `shpat_test_${counter}`;
-  emulator.addShop(shop, { accessToken: token, restoreRate: options.restoreRate, maximumAvailable: options.maximumAvailable });
+  emulator.addShop(shop, { accessToken: token, restoreRate: options.restoreRate, maximumAvailable: options.maximumAvailable, bulkDelayMs: options.bulkDelayMs });
   await emulator.seed(shop, { customers: options.customers ?? [], orders: options.orders ?? [] });
   const store = await createStore({ sqlitePath: ':memory:' });
   await store.saveShopSettings(shop, { tagPrefix: DEFAULT_TAG_PREFIX, shopify: { accessToken: token, adminOrigin: emulator.origin } }, new Date().toISOString());
