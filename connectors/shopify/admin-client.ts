@@ -9,7 +9,7 @@ import { withRetry } from '../shared/with-retry.ts';
 import { CostBudget } from './cost-budget.ts';
 import { costOf, mapShopifyError } from './admin-errors.ts';
 import { SHOPIFY_API_VERSION } from './platform.ts';
-import { routeShopToOrigin } from './transport.ts';
+import { installAdminTransport, routeShopToOrigin } from './transport.ts';
 import type { ApiVersion } from '@shopify/shopify-api';
 
 export interface AdminClientConfig {
@@ -61,6 +61,7 @@ export function assertShopDomain(shop: string): string {
 export function createAdminClient(config: AdminClientConfig, deps: ClientDeps): AdminClient {
   const shop = assertShopDomain(config.shop);
   if (!config.accessToken) throw new RefineryError('AUTH', `no Admin API access token for ${shop}`);
+  installAdminTransport();
   if (config.adminOrigin) routeShopToOrigin(shop, config.adminOrigin);
   const api = shopifyApi({
     apiKey: config.apiKey ?? 'segment-refinery',

@@ -1,14 +1,31 @@
-// Routes the Shopify SDK's Admin API calls. The SDK always calls https://{shop}/admin/api/...;
-// when an emulator origin is configured (tests, the demo), this installs a fetch function through
-// the SDK's own runtime hook that sends those calls to `{origin}/shops/{shop}/admin/api/...`.
-// Without an origin configured, the SDK's own fetch is used untouched (a real store).
+// How the Shopify SDK's Admin API calls travel. Installed through the SDK's own runtime hook
+// (`setAbstractFetchFunc`), once per process:
+// - every call gets a timeout, so a connection that hangs becomes a retriable network error
+//   instead of a sync that never ends (the SDK sets none);
+// - for shops routed to an emulator (tests, the demo), https://{shop}/admin/api/... goes to
+//   `{origin}/shops/{shop}/admin/api/...`. Other shops go to Shopify unchanged.
 // The node adapter sets the SDK's fetch to globalThis.fetch when first loaded: load it before
-// installing the route so that it can never overwrite it afterwards.
+// installing ours so that it can never overwrite it afterwards.
 import '@shopify/shopify-api/adapters/node';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 
+export const ADMIN_CALL_TIMEOUT_MS = 60_000;
+
 const routes = new Map<string, string>();
 let installed = false;
+
+/** Installs the SDK fetch function; idempotent. */
+export function installAdminTransport(): void {
+  if (installed) return;
+  installed = true;
+  setAbstractFetchFunc((input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const target = routes.get(url.host.toLowerCase());
+    const options = { ...init, signal: init?.signal ?? AbortSignal.timeout(ADMIN_CALL_TIMEOUT_MS) };
+    if (!target) return fetch(input, options);
+    return fetch(`${target}/shops/${url.host}${url.pathname}${url.search}`, options);
+  });
+}
 
 /** Makes Admin API calls for `shop` go to `origin` (an emulator). Process-wide, per shop. */
 export function routeShopToOrigin(shop: string, origin: string): void {
@@ -16,13 +33,6 @@ export function routeShopToOrigin(shop: string, origin: string): void {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new Error(`admin origin must be http(s), got ${origin}`);
   }
+  installAdminTransport();
   routes.set(shop.toLowerCase(), parsed.origin);
-  if (installed) return;
-  installed = true;
-  setAbstractFetchFunc((input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const target = routes.get(url.host.toLowerCase());
-    if (!target) return fetch(input, init);
-    return fetch(`${target}/shops/${url.host}${url.pathname}${url.search}`, init);
-  });
 }
