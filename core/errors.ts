@@ -3,6 +3,7 @@
 
 export type ErrorCode =
   | 'THROTTLED'
+  | 'QUOTA_EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'NETWORK'
   | 'TIMEOUT'

@@ -5,6 +5,9 @@
 /** Where a record came from. `shopify` ids are Admin API GIDs; `csv` ids are the file's own. */
 export type Source = 'shopify' | 'csv';
 
+/** A platform this app writes segments to. */
+export type Platform = 'shopify' | 'hubspot';
+
 export type MarketingState =
   | 'SUBSCRIBED'
   | 'NOT_SUBSCRIBED'
@@ -67,3 +70,29 @@ export interface SegmentDefinition {
 
 /** Customer GIDs per segment key, as computed by a run. */
 export type Memberships = Map<string, Set<string>>;
+
+/**
+ * A HubSpot contact with the engagement HubSpot records. Counts are null when HubSpot holds no
+ * value for them (never emailed, never tracked): unknown, not zero.
+ */
+export interface Contact {
+  source: 'hubspot';
+  /** HubSpot record id (hs_object_id). */
+  id: string;
+  /** Normalised (trimmed, lower-cased) email, or null for a contact without one. */
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  lifecycleStage: string | null;
+  emailDelivered: number | null;
+  emailOpens: number | null;
+  emailClicks: number | null;
+  emailBounces: number | null;
+  /** hs_email_optout: the contact unsubscribed from all email. */
+  emailOptOut: boolean | null;
+  pageViews: number | null;
+  visits: number | null;
+  lastVisitAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,6 +1,6 @@
 // Keyset pagination shared by both backends: fetch a page after the last key seen, until a short
 // page. Each stream's key (the columns it is ordered by) is described once here.
-import type { Customer, Order } from '../../core/model.ts';
+import type { Contact, Customer, Order } from '../../core/model.ts';
 
 export interface Keyset<T> {
   /** Key before the first row (every key column is text, and '' sorts first). */
@@ -9,6 +9,8 @@ export interface Keyset<T> {
 }
 
 export const CUSTOMER_KEYSET: Keyset<Customer> = { start: ['', ''], keyOf: (c) => [c.source, c.id] };
+/** Contacts: (id); source is always 'hubspot'. */
+export const CONTACT_KEYSET: Keyset<Contact> = { start: [''], keyOf: (c) => [c.id] };
 /** Orders with a customer: (customerId, source, processedAt, id). */
 export const CUSTOMER_ORDER_KEYSET: Keyset<Order> = { start: ['', '', '', ''], keyOf: (o) => [o.customerId ?? '', o.source, o.processedAt, o.id] };
 /** Guest orders: (source, processedAt, id). */

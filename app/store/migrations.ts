@@ -227,9 +227,85 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_start ON runs (shop_id, started_at);
 `;
 
+// Version 2: HubSpot. Contacts (counts nullable: null means HubSpot holds no value, not zero),
+// contact property values this app wrote, and an index to find a record's written memberships
+// (HubSpot privacy deletion). written_memberships and remote_segments have no CHECK on platform in
+// version 1, so they take 'hubspot' rows as they are (no table rebuild); the store validates
+// platform names before writing. Only CREATE statements: existing rows are untouched.
+const HUBSPOT_SQLITE = `
+CREATE TABLE contacts (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  source TEXT NOT NULL CHECK (source = 'hubspot'),
+  id TEXT NOT NULL CHECK (id <> ''),
+  email TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  lifecycle_stage TEXT,
+  email_delivered INTEGER CHECK (email_delivered >= 0),
+  email_opens INTEGER CHECK (email_opens >= 0),
+  email_clicks INTEGER CHECK (email_clicks >= 0),
+  email_bounces INTEGER CHECK (email_bounces >= 0),
+  email_opt_out INTEGER CHECK (email_opt_out IN (0, 1)),
+  page_views INTEGER CHECK (page_views >= 0),
+  visits INTEGER CHECK (visits >= 0),
+  last_visit_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, id)
+) STRICT;
+CREATE INDEX contacts_by_email ON contacts (shop_id, email);
+
+CREATE TABLE written_properties (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  contact_id TEXT NOT NULL CHECK (contact_id <> ''),
+  property TEXT NOT NULL CHECK (property <> ''),
+  value TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, contact_id, property)
+) STRICT;
+
+CREATE INDEX written_memberships_by_record ON written_memberships (shop_id, platform, customer_id);
+`;
+
+const HUBSPOT_POSTGRES = `
+CREATE TABLE contacts (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  source text COLLATE "C" NOT NULL CHECK (source = 'hubspot'),
+  id text COLLATE "C" NOT NULL CHECK (id <> ''),
+  email text,
+  first_name text,
+  last_name text,
+  lifecycle_stage text,
+  email_delivered bigint CHECK (email_delivered >= 0),
+  email_opens bigint CHECK (email_opens >= 0),
+  email_clicks bigint CHECK (email_clicks >= 0),
+  email_bounces bigint CHECK (email_bounces >= 0),
+  email_opt_out boolean,
+  page_views bigint CHECK (page_views >= 0),
+  visits bigint CHECK (visits >= 0),
+  last_visit_at text,
+  created_at text NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, id)
+);
+CREATE INDEX contacts_by_email ON contacts (shop_id, email);
+
+CREATE TABLE written_properties (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  contact_id text COLLATE "C" NOT NULL CHECK (contact_id <> ''),
+  property text COLLATE "C" NOT NULL CHECK (property <> ''),
+  value text NOT NULL,
+  written_at text NOT NULL,
+  PRIMARY KEY (shop_id, contact_id, property)
+);
+
+CREATE INDEX written_memberships_by_record ON written_memberships (shop_id, platform, customer_id);
+`;
+
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
+  { version: 2, name: 'hubspot contacts and written properties', sqlite: HUBSPOT_SQLITE, postgres: HUBSPOT_POSTGRES },
 ];
 
 /** Checks that versions are positive integers in strictly increasing order. */
@@ -264,8 +340,10 @@ export function pendingMigrations(migrations: readonly Migration[], applied: Ite
 export const TENANT_TABLES: readonly string[] = [
   'customers',
   'orders',
+  'contacts',
   'checkpoints',
   'written_memberships',
+  'written_properties',
   'remote_segments',
   'segment_snapshots',
   'runs',

@@ -3,7 +3,7 @@
 // Also collapses duplicate keys within the page (the last record wins, as with one-by-one upserts)
 // and sorts records by key, so that concurrent writers lock rows in the same order.
 import { RefineryError } from '../../core/errors.ts';
-import type { Customer, LineItem, Order } from '../../core/model.ts';
+import type { Contact, Customer, LineItem, Order } from '../../core/model.ts';
 import type { PulledPage } from './store.ts';
 
 const SOURCES: ReadonlySet<string> = new Set(['shopify', 'csv']);
@@ -14,6 +14,7 @@ const MARKETING_STATES: ReadonlySet<string> = new Set([
 export interface ValidPage {
   customers: Customer[];
   orders: Order[];
+  contacts: Contact[];
 }
 
 type Check = (value: unknown) => string | null;
@@ -30,6 +31,11 @@ const finite: Check = (value) => (typeof value === 'number' && Number.isFinite(v
 const source: Check = (value) => (typeof value === 'string' && SOURCES.has(value) ? null : 'must be "shopify" or "csv"');
 const marketingState: Check = (value) =>
   value === null || (typeof value === 'string' && MARKETING_STATES.has(value)) ? null : 'must be a known marketing state or null';
+/** A count HubSpot may not hold: null (unknown) or a whole number >= 0. */
+const nullableCount: Check = (value) =>
+  value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ? null : 'must be a non-negative whole number or null';
+const nullableBoolean: Check = (value) => (value === null || typeof value === 'boolean' ? null : 'must be true, false or null');
+const hubspotSource: Check = (value) => (value === 'hubspot' ? null : 'must be "hubspot"');
 const nullableId: Check = (value) => (value === null ? null : nonEmpty(value));
 const tags: Check = (value) => {
   if (!Array.isArray(value)) return 'must be an array of strings';
@@ -86,6 +92,25 @@ const ORDER_CHECKS: Record<keyof Order, Check> = {
   updatedAt: timestamp,
 };
 
+const CONTACT_CHECKS: Record<keyof Contact, Check> = {
+  source: hubspotSource,
+  id: nonEmpty,
+  email: nullableText,
+  firstName: nullableText,
+  lastName: nullableText,
+  lifecycleStage: nullableText,
+  emailDelivered: nullableCount,
+  emailOpens: nullableCount,
+  emailClicks: nullableCount,
+  emailBounces: nullableCount,
+  emailOptOut: nullableBoolean,
+  pageViews: nullableCount,
+  visits: nullableCount,
+  lastVisitAt: nullableTimestamp,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+};
+
 function firstProblem(record: Record<string, unknown>, checks: Record<string, Check>): { field: string; message: string } | null {
   for (const [field, check] of Object.entries(checks)) {
     const message = check(record[field]);
@@ -94,7 +119,7 @@ function firstProblem(record: Record<string, unknown>, checks: Record<string, Ch
   return null;
 }
 
-function validateAll<T extends { source: string; id: string }>(kind: 'customer' | 'order', records: unknown, checks: Record<string, Check>): T[] {
+function validateAll<T extends { source: string; id: string }>(kind: 'customer' | 'order' | 'contact', records: unknown, checks: Record<string, Check>): T[] {
   if (records === undefined) return [];
   if (!Array.isArray(records)) throw new RefineryError('VALIDATION', `page ${kind}s must be an array`);
   const byKey = new Map<string, T>();
@@ -126,6 +151,7 @@ export function validatePage(page: PulledPage): ValidPage {
   return {
     customers: validateAll<Customer>('customer', page.customers, CUSTOMER_CHECKS),
     orders: validateAll<Order>('order', page.orders, ORDER_CHECKS),
+    contacts: validateAll<Contact>('contact', page.contacts, CONTACT_CHECKS),
   };
 }
 

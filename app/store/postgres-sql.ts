@@ -1,7 +1,7 @@
 // SQL text of the PostgreSQL backend. Multi-row writes pass one array per column and expand them
 // with unnest(), so a chunk of thousands of rows is one statement with a fixed number of
 // parameters. Keys are COLLATE "C" columns, so keyset order is byte order, as in SQLite.
-import { CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS } from './row-mapping.ts';
+import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS } from './row-mapping.ts';
 
 export const UPSERT_CUSTOMERS = `
 INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS})
@@ -24,6 +24,20 @@ ON CONFLICT (shop_id, source, id) DO UPDATE SET
   cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency, total = EXCLUDED.total, refunded = EXCLUDED.refunded,
   discount = EXCLUDED.discount, line_items = EXCLUDED.line_items, updated_at = EXCLUDED.updated_at`;
 
+export const UPSERT_CONTACTS = `
+INSERT INTO contacts (shop_id, ${CONTACT_COLUMNS})
+SELECT $1, u.source, u.id, u.email, u.first_name, u.last_name, u.lifecycle_stage, u.email_delivered, u.email_opens, u.email_clicks,
+  u.email_bounces, u.email_opt_out, u.page_views, u.visits, u.last_visit_at, u.created_at, u.updated_at
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
+  $11::bigint[], $12::boolean[], $13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::text[])
+  AS u (source, id, email, first_name, last_name, lifecycle_stage, email_delivered, email_opens, email_clicks,
+    email_bounces, email_opt_out, page_views, visits, last_visit_at, created_at, updated_at)
+ON CONFLICT (shop_id, id) DO UPDATE SET
+  email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, lifecycle_stage = EXCLUDED.lifecycle_stage,
+  email_delivered = EXCLUDED.email_delivered, email_opens = EXCLUDED.email_opens, email_clicks = EXCLUDED.email_clicks,
+  email_bounces = EXCLUDED.email_bounces, email_opt_out = EXCLUDED.email_opt_out, page_views = EXCLUDED.page_views, visits = EXCLUDED.visits,
+  last_visit_at = EXCLUDED.last_visit_at, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`;
+
 export const UPSERT_CHECKPOINT = `
 INSERT INTO checkpoints (shop_id, stream, value, updated_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (shop_id, stream) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`;
@@ -31,6 +45,8 @@ ON CONFLICT (shop_id, stream) DO UPDATE SET value = EXCLUDED.value, updated_at =
 // Keyset pagination; see the SQLite backend for the order. '' sorts before every key.
 export const CUSTOMERS_AFTER = `
 SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND (source, id) > ($2, $3) ORDER BY source, id LIMIT $4`;
+export const CONTACTS_AFTER = `
+SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = $1 AND id > $2 ORDER BY id LIMIT $3`;
 export const CUSTOMER_ORDERS_AFTER = `
 SELECT ${ORDER_COLUMNS} FROM orders
 WHERE shop_id = $1 AND customer_id IS NOT NULL AND (customer_id, source, processed_at, id) > ($2, $3, $4, $5)
@@ -49,6 +65,11 @@ export const INSERT_MEMBERSHIPS = `
 INSERT INTO written_memberships (shop_id, platform, segment_key, customer_id, written_at)
 SELECT $1, $2, r.segment_key, r.customer_id, $5 FROM unnest($3::text[], $4::text[]) AS r (segment_key, customer_id)
 ON CONFLICT (shop_id, platform, segment_key, customer_id) DO UPDATE SET written_at = EXCLUDED.written_at`;
+
+export const UPSERT_WRITTEN_PROPERTIES = `
+INSERT INTO written_properties (shop_id, contact_id, property, value, written_at)
+SELECT $1, r.contact_id, r.property, r.value, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS r (contact_id, property, value)
+ON CONFLICT (shop_id, contact_id, property) DO UPDATE SET value = EXCLUDED.value, written_at = EXCLUDED.written_at`;
 
 export const UPSERT_REMOTE_SEGMENT = `
 INSERT INTO remote_segments (shop_id, ${REMOTE_SEGMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)

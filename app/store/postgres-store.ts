@@ -1,25 +1,27 @@
 // The PostgreSQL backend, on a pg Pool. Every pooled connection starts with search_path set to the
 // store's schema (a startup parameter), so tests and tenants of a shared server can isolate
 // themselves by schema. Multi-row writes are chunked unnest() statements inside one transaction.
-import { CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
+import { CONTACT_KEYSET, CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient, QueryConfig } from 'pg';
 import { RefineryError } from '../../core/errors.ts';
-import type { Customer, Order } from '../../core/model.ts';
+import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkMembershipWrite, checkPositiveInteger, checkRemoteSegment, checkSettings, checkShopId, checkSnapshots,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkId, checkMembershipWrite, checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment,
+  checkSettings, checkShopId, checkSnapshots,
 } from './input-checks.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_POSTGRES, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
-  CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS,
-  UPSERT_CHECKPOINT, UPSERT_CUSTOMERS, UPSERT_ORDERS, UPSERT_REMOTE_SEGMENT,
+  CONTACTS_AFTER, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS,
+  UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_ORDERS, UPSERT_REMOTE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
 } from './postgres-sql.ts';
 import {
-  CUSTOMER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
-  customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount,
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  contactFromRow, customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow,
+  toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
@@ -199,7 +201,7 @@ class PostgresStore implements MigratingStore {
 
   async savePage(shopId: string, page: PulledPage): Promise<void> {
     checkShopId(shopId);
-    const { customers, orders } = validatePage(page);
+    const { customers, orders, contacts } = validatePage(page);
     const now = new Date().toISOString();
     await this.#transaction('savePage', async (client) => {
       for (const chunk of chunks(customers, this.#chunkSize)) {
@@ -221,6 +223,18 @@ class PostgresStore implements MigratingStore {
             shopId, chunk.map((o) => o.source), chunk.map((o) => o.id), chunk.map((o) => o.customerId), chunk.map((o) => o.email),
             chunk.map((o) => o.processedAt), chunk.map((o) => o.cancelledAt), chunk.map((o) => o.currency), chunk.map((o) => o.total),
             chunk.map((o) => o.refunded), chunk.map((o) => o.discount), chunk.map((o) => JSON.stringify(o.lineItems)), chunk.map((o) => o.updatedAt),
+          ],
+        });
+      }
+      for (const chunk of chunks(contacts, this.#chunkSize)) {
+        await client.query({
+          name: 'refinery-upsert-contacts',
+          text: UPSERT_CONTACTS,
+          values: [
+            shopId, chunk.map((c) => c.source), chunk.map((c) => c.id), chunk.map((c) => c.email), chunk.map((c) => c.firstName),
+            chunk.map((c) => c.lastName), chunk.map((c) => c.lifecycleStage), chunk.map((c) => c.emailDelivered), chunk.map((c) => c.emailOpens),
+            chunk.map((c) => c.emailClicks), chunk.map((c) => c.emailBounces), chunk.map((c) => c.emailOptOut), chunk.map((c) => c.pageViews),
+            chunk.map((c) => c.visits), chunk.map((c) => c.lastVisitAt), chunk.map((c) => c.createdAt), chunk.map((c) => c.updatedAt),
           ],
         });
       }
@@ -265,7 +279,8 @@ class PostgresStore implements MigratingStore {
     );
   }
 
-  async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {
+  async getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>> {
+    checkPlatform(platform);
     const rows = await this.#query(
       'getWrittenMemberships',
       'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 ORDER BY segment_key, customer_id',
@@ -289,7 +304,54 @@ class PostgresStore implements MigratingStore {
     });
   }
 
-  async getRemoteSegments(shopId: string, platform: 'shopify'): Promise<RemoteSegment[]> {
+  async getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>> {
+    const rows = await this.#query(
+      'getWrittenProperties',
+      'SELECT contact_id, property, value FROM written_properties WHERE shop_id = $1 ORDER BY contact_id, property',
+      [shopId],
+    );
+    return writtenPropertiesFromRows(rows);
+  }
+
+  async recordPropertyWrites(shopId: string, writes: Array<{ contactId: string; values: Record<string, string> }>, at: string): Promise<void> {
+    checkShopId(shopId);
+    const rows = checkPropertyWrites(writes, at);
+    await this.#transaction('recordPropertyWrites', async (client) => {
+      for (const chunk of chunks(rows, this.#chunkSize)) {
+        await client.query(UPSERT_WRITTEN_PROPERTIES, [shopId, chunk.map((r) => r.contactId), chunk.map((r) => r.property), chunk.map((r) => r.value), at]);
+      }
+    });
+  }
+
+  async countContacts(shopId: string): Promise<number> {
+    return toCount((await this.#query('countContacts', 'SELECT count(*) AS count FROM contacts WHERE shop_id = $1', [shopId]))[0]);
+  }
+
+  async getContact(shopId: string, id: string): Promise<Contact | null> {
+    const [row] = await this.#query('getContact', `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = $1 AND id = $2`, [shopId, id]);
+    return row === undefined ? null : contactFromRow(row);
+  }
+
+  async *iterateContacts(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Contact[]> {
+    checkPositiveInteger('page size', pageSize);
+    yield* keysetPages(CONTACT_KEYSET, pageSize, async (after) =>
+      (await this.#query('iterateContacts', { name: 'refinery-contacts-after', text: CONTACTS_AFTER, values: [shopId, ...after, pageSize] })).map(contactFromRow),
+    );
+  }
+
+  async deleteContact(shopId: string, contactId: string): Promise<boolean> {
+    checkShopId(shopId);
+    checkId('contact id', contactId);
+    return this.#transaction('deleteContact', async (client) => {
+      const deleted = await client.query('DELETE FROM contacts WHERE shop_id = $1 AND id = $2', [shopId, contactId]);
+      await client.query("DELETE FROM written_memberships WHERE shop_id = $1 AND platform = 'hubspot' AND customer_id = $2", [shopId, contactId]);
+      await client.query('DELETE FROM written_properties WHERE shop_id = $1 AND contact_id = $2', [shopId, contactId]);
+      return (deleted.rowCount ?? 0) > 0;
+    });
+  }
+
+  async getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]> {
+    checkPlatform(platform);
     const rows = await this.#query(
       'getRemoteSegments',
       `SELECT ${REMOTE_SEGMENT_COLUMNS} FROM remote_segments WHERE shop_id = $1 AND platform = $2 ORDER BY segment_key`,

@@ -1,16 +1,19 @@
 // Maps database rows (same column names in both backends) to the store's records. SQLite returns
 // JSON columns as text, PostgreSQL (jsonb) as parsed values; both are accepted.
-import type { Customer, LineItem, MarketingState, Order, SegmentDefinition, Source } from '../../core/model.ts';
+import type { Contact, Customer, LineItem, MarketingState, Order, SegmentDefinition, Source } from '../../core/model.ts';
 import type { RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings } from './store.ts';
 
 export type Row = Record<string, unknown>;
 
 /** Settings of a shop that exists but has never had settings saved. */
-export const DEFAULT_SHOP_SETTINGS: ShopSettings = { tagPrefix: 'refinery:', shopify: null };
+export const DEFAULT_SHOP_SETTINGS: ShopSettings = { tagPrefix: 'refinery:', shopify: null, hubspot: null };
 
 export const CUSTOMER_COLUMNS = 'source, id, email, marketing_state, first_name, last_name, tags, created_at, updated_at';
 export const ORDER_COLUMNS =
   'source, id, customer_id, email, processed_at, cancelled_at, currency, total, refunded, discount, line_items, updated_at';
+export const CONTACT_COLUMNS =
+  'source, id, email, first_name, last_name, lifecycle_stage, email_delivered, email_opens, email_clicks, email_bounces, ' +
+  'email_opt_out, page_views, visits, last_visit_at, created_at, updated_at';
 export const REMOTE_SEGMENT_COLUMNS = 'platform, segment_key, remote_id, name, query, updated_at';
 export const SNAPSHOT_COLUMNS = 'definition, size, revenue, revenue_share, computed_at';
 export const RUN_COLUMNS = 'shop_id, id, trigger, status, started_at, finished_at, report';
@@ -38,6 +41,18 @@ function num(row: Row, name: string): number {
   return parsed;
 }
 
+function nullableNum(row: Row, name: string): number | null {
+  return column(row, name) === null ? null : num(row, name);
+}
+
+/** SQLite stores booleans as 0/1, PostgreSQL returns them as booleans. */
+function nullableBool(row: Row, name: string): boolean | null {
+  const value = column(row, name);
+  if (value === null || typeof value === 'boolean') return value;
+  if (value === 0 || value === 1 || value === 0n || value === 1n) return Boolean(value);
+  throw new Error(`column ${name} is not a boolean`);
+}
+
 function json<T>(row: Row, name: string): T {
   const value = column(row, name);
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -51,8 +66,11 @@ export function shopFromRow(row: Row): ShopRecord {
   return { shopId: str(row, 'shop_id'), createdAt: str(row, 'created_at') };
 }
 
+/** Settings always read back with a `hubspot` key: null when none was saved (or saved before HubSpot existed). */
 export function settingsFromRow(row: Row): ShopSettings {
-  return column(row, 'settings') === null ? structuredClone(DEFAULT_SHOP_SETTINGS) : json<ShopSettings>(row, 'settings');
+  if (column(row, 'settings') === null) return structuredClone(DEFAULT_SHOP_SETTINGS);
+  const settings = json<ShopSettings>(row, 'settings');
+  return { ...settings, hubspot: settings.hubspot ?? null };
 }
 
 export function customerFromRow(row: Row): Customer {
@@ -82,6 +100,27 @@ export function orderFromRow(row: Row): Order {
     refunded: num(row, 'refunded'),
     discount: num(row, 'discount'),
     lineItems: json<LineItem[]>(row, 'line_items'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+export function contactFromRow(row: Row): Contact {
+  return {
+    source: str(row, 'source') as Contact['source'],
+    id: str(row, 'id'),
+    email: nullableStr(row, 'email'),
+    firstName: nullableStr(row, 'first_name'),
+    lastName: nullableStr(row, 'last_name'),
+    lifecycleStage: nullableStr(row, 'lifecycle_stage'),
+    emailDelivered: nullableNum(row, 'email_delivered'),
+    emailOpens: nullableNum(row, 'email_opens'),
+    emailClicks: nullableNum(row, 'email_clicks'),
+    emailBounces: nullableNum(row, 'email_bounces'),
+    emailOptOut: nullableBool(row, 'email_opt_out'),
+    pageViews: nullableNum(row, 'page_views'),
+    visits: nullableNum(row, 'visits'),
+    lastVisitAt: nullableStr(row, 'last_visit_at'),
+    createdAt: str(row, 'created_at'),
     updatedAt: str(row, 'updated_at'),
   };
 }
@@ -132,4 +171,20 @@ export function membershipsFromRows(rows: Iterable<Row>): Map<string, Set<string
     members.add(str(row, 'customer_id'));
   }
   return memberships;
+}
+
+/** Groups (contact_id, property, value) rows into contact id -> property -> value. */
+export function writtenPropertiesFromRows(rows: Iterable<Row>): Map<string, Record<string, string>> {
+  const entries = new Map<string, Array<[string, string]>>();
+  for (const row of rows) {
+    const contactId = str(row, 'contact_id');
+    let properties = entries.get(contactId);
+    if (properties === undefined) {
+      properties = [];
+      entries.set(contactId, properties);
+    }
+    properties.push([str(row, 'property'), str(row, 'value')]);
+  }
+  // Object.fromEntries defines own properties, so even a property named __proto__ stays data.
+  return new Map([...entries].map(([contactId, properties]) => [contactId, Object.fromEntries(properties)]));
 }

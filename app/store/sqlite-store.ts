@@ -2,23 +2,25 @@
 // match the contract). WAL journal, foreign keys on, cached prepared statements, and an explicit
 // BEGIN IMMEDIATE ... COMMIT around every multi-row write. Because a transaction's body is
 // synchronous, no other call of this process can interleave with it.
-import { CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
+import { CONTACT_KEYSET, CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { RefineryError } from '../../core/errors.ts';
-import type { Customer, Order } from '../../core/model.ts';
+import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkMembershipWrite, checkPositiveInteger, checkRemoteSegment, checkSettings, checkShopId, checkSnapshots,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkId, checkMembershipWrite, checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment,
+  checkSettings, checkShopId, checkSnapshots,
 } from './input-checks.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_SQLITE, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
-  CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
-  customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount,
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  contactFromRow, customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow,
+  toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
@@ -50,6 +52,18 @@ ON CONFLICT (shop_id, source, id) DO UPDATE SET
   cancelled_at = excluded.cancelled_at, currency = excluded.currency, total = excluded.total, refunded = excluded.refunded,
   discount = excluded.discount, line_items = excluded.line_items, updated_at = excluded.updated_at`;
 
+const UPSERT_CONTACT = `
+INSERT INTO contacts (shop_id, ${CONTACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (shop_id, id) DO UPDATE SET
+  email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name, lifecycle_stage = excluded.lifecycle_stage,
+  email_delivered = excluded.email_delivered, email_opens = excluded.email_opens, email_clicks = excluded.email_clicks,
+  email_bounces = excluded.email_bounces, email_opt_out = excluded.email_opt_out, page_views = excluded.page_views, visits = excluded.visits,
+  last_visit_at = excluded.last_visit_at, created_at = excluded.created_at, updated_at = excluded.updated_at`;
+
+const UPSERT_WRITTEN_PROPERTY = `
+INSERT INTO written_properties (shop_id, contact_id, property, value, written_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (shop_id, contact_id, property) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`;
+
 const UPSERT_CHECKPOINT = `
 INSERT INTO checkpoints (shop_id, stream, value, updated_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (shop_id, stream) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
@@ -59,6 +73,8 @@ ON CONFLICT (shop_id, stream) DO UPDATE SET value = excluded.value, updated_at =
 // Every key column is non-empty, so '' sorts before every row and starts each walk.
 const CUSTOMERS_AFTER = `
 SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = ? AND (source, id) > (?, ?) ORDER BY source, id LIMIT ?`;
+const CONTACTS_AFTER = `
+SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = ? AND id > ? ORDER BY id LIMIT ?`;
 const CUSTOMER_ORDERS_AFTER = `
 SELECT ${ORDER_COLUMNS} FROM orders
 WHERE shop_id = ? AND customer_id IS NOT NULL AND (customer_id, source, processed_at, id) > (?, ?, ?, ?)
@@ -204,7 +220,7 @@ class SqliteStore implements MigratingStore {
 
   async savePage(shopId: string, page: PulledPage): Promise<void> {
     checkShopId(shopId);
-    const { customers, orders } = validatePage(page);
+    const { customers, orders, contacts } = validatePage(page);
     const now = new Date().toISOString();
     await this.#op('savePage', () =>
       this.#transaction(() => {
@@ -217,6 +233,14 @@ class SqliteStore implements MigratingStore {
           upsertOrder.run(
             shopId, o.source, o.id, o.customerId, o.email, o.processedAt, o.cancelledAt, o.currency,
             o.total, o.refunded, o.discount, JSON.stringify(o.lineItems), o.updatedAt,
+          );
+        }
+        // Prepared only when needed: a database still at schema version 1 has no contacts table.
+        const upsertContact = contacts.length > 0 ? this.#statement(UPSERT_CONTACT) : undefined;
+        for (const c of contacts) {
+          upsertContact?.run(
+            shopId, c.source, c.id, c.email, c.firstName, c.lastName, c.lifecycleStage, c.emailDelivered, c.emailOpens, c.emailClicks,
+            c.emailBounces, c.emailOptOut === null ? null : Number(c.emailOptOut), c.pageViews, c.visits, c.lastVisitAt, c.createdAt, c.updatedAt,
           );
         }
         if (page.checkpoint !== undefined) this.#run(UPSERT_CHECKPOINT, shopId, page.checkpoint.stream, page.checkpoint.value, now);
@@ -263,7 +287,8 @@ class SqliteStore implements MigratingStore {
     );
   }
 
-  async getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>> {
+  async getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>> {
+    checkPlatform(platform);
     return this.#op('getWrittenMemberships', () =>
       membershipsFromRows(
         this.#all('SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = ? AND platform = ? ORDER BY segment_key, customer_id', shopId, platform),
@@ -286,7 +311,58 @@ class SqliteStore implements MigratingStore {
     );
   }
 
-  async getRemoteSegments(shopId: string, platform: 'shopify'): Promise<RemoteSegment[]> {
+  async getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>> {
+    return this.#op('getWrittenProperties', () =>
+      writtenPropertiesFromRows(
+        this.#all('SELECT contact_id, property, value FROM written_properties WHERE shop_id = ? ORDER BY contact_id, property', shopId),
+      ),
+    );
+  }
+
+  async recordPropertyWrites(shopId: string, writes: Array<{ contactId: string; values: Record<string, string> }>, at: string): Promise<void> {
+    checkShopId(shopId);
+    const rows = checkPropertyWrites(writes, at);
+    await this.#op('recordPropertyWrites', () =>
+      this.#transaction(() => {
+        const upsert = this.#statement(UPSERT_WRITTEN_PROPERTY);
+        for (const { contactId, property, value } of rows) upsert.run(shopId, contactId, property, value, at);
+      }),
+    );
+  }
+
+  async countContacts(shopId: string): Promise<number> {
+    return this.#op('countContacts', () => toCount(this.#get('SELECT count(*) AS count FROM contacts WHERE shop_id = ?', shopId)));
+  }
+
+  async getContact(shopId: string, id: string): Promise<Contact | null> {
+    return this.#op('getContact', () => {
+      const row = this.#get(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = ? AND id = ?`, shopId, id);
+      return row === undefined ? null : contactFromRow(row);
+    });
+  }
+
+  async *iterateContacts(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Contact[]> {
+    checkPositiveInteger('page size', pageSize);
+    yield* keysetPages(CONTACT_KEYSET, pageSize, (after) =>
+      this.#op('iterateContacts', () => this.#all(CONTACTS_AFTER, shopId, ...after, pageSize).map(contactFromRow)),
+    );
+  }
+
+  async deleteContact(shopId: string, contactId: string): Promise<boolean> {
+    checkShopId(shopId);
+    checkId('contact id', contactId);
+    return this.#op('deleteContact', () =>
+      this.#transaction(() => {
+        const found = this.#run('DELETE FROM contacts WHERE shop_id = ? AND id = ?', shopId, contactId) > 0;
+        this.#run("DELETE FROM written_memberships WHERE shop_id = ? AND platform = 'hubspot' AND customer_id = ?", shopId, contactId);
+        this.#run('DELETE FROM written_properties WHERE shop_id = ? AND contact_id = ?', shopId, contactId);
+        return found;
+      }),
+    );
+  }
+
+  async getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]> {
+    checkPlatform(platform);
     return this.#op('getRemoteSegments', () =>
       this.#all(`SELECT ${REMOTE_SEGMENT_COLUMNS} FROM remote_segments WHERE shop_id = ? AND platform = ? ORDER BY segment_key`, shopId, platform).map(remoteSegmentFromRow),
     );

@@ -1,5 +1,5 @@
 // Test data for the store contract suite: canonical records with sensible defaults.
-import type { Customer, Order } from '../../core/model.ts';
+import type { Contact, Customer, Order } from '../../core/model.ts';
 
 export function customer(id: string, overrides: Partial<Customer> = {}): Customer {
   return {
@@ -30,6 +30,29 @@ export function order(id: string, customerId: string | null, overrides: Partial<
     discount: 2.25,
     lineItems: [{ title: 'Tea', quantity: 2, price: 22.375, productType: 'Drinks', vendor: 'Leaf & Co', sku: 'TEA-1' }],
     updatedAt: '2024-03-01T10:05:00Z',
+    ...overrides,
+  };
+}
+
+/** A HubSpot contact with every engagement value known; override with nulls for unknown ones. */
+export function contact(id: string, overrides: Partial<Contact> = {}): Contact {
+  return {
+    source: 'hubspot',
+    id,
+    email: `contact${id.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.com`,
+    firstName: 'Grace',
+    lastName: 'Hopper',
+    lifecycleStage: 'customer',
+    emailDelivered: 12,
+    emailOpens: 7,
+    emailClicks: 3,
+    emailBounces: 0,
+    emailOptOut: false,
+    pageViews: 40,
+    visits: 9,
+    lastVisitAt: '2024-04-01T08:00:00.000Z',
+    createdAt: '2023-11-05T10:00:00.000Z',
+    updatedAt: '2024-04-02T09:00:00.000Z',
     ...overrides,
   };
 }

@@ -5,17 +5,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RefineryError } from '../../core/errors.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { SegmentDefinition } from '../../core/model.ts';
+import type { Contact, SegmentDefinition } from '../../core/model.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { MigratingStore, Migration } from './migrations.ts';
 import { createSqliteStore } from './sqlite-store.ts';
-import { collect, compareKeys, customer, order, orderSortKey } from './store-fixtures.ts';
+import { collect, compareKeys, contact, customer, order, orderSortKey } from './store-fixtures.ts';
 import { createSchema, postgres, sqliteFile } from './store-test-backends.ts';
 import type { Backend, TestDatabase } from './store-test-backends.ts';
-import type { SegmentSnapshot, ShopSettings } from './store.ts';
+import type { RemoteSegment, SegmentSnapshot, ShopSettings } from './store.ts';
 
 const shop = (name: string): string => `${name}.myshopify.com`;
 const NOW = '2024-05-01T12:00:00.000Z';
+const LATER = '2024-06-01T12:00:00.000Z';
 
 async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -81,17 +82,39 @@ function defineContract(backend: Backend): void {
       const created = await store.ensureShop(id, NOW);
       assert.deepEqual(created, { shopId: id, createdAt: NOW });
       assert.deepEqual(await store.ensureShop(id, '2030-01-01T00:00:00Z'), created, 'ensureShop keeps the first createdAt');
-      assert.deepEqual(await store.getShopSettings(id), { tagPrefix: 'refinery:', shopify: null });
+      assert.deepEqual(await store.getShopSettings(id), { tagPrefix: 'refinery:', shopify: null, hubspot: null });
 
+      // Saved without a hubspot key (as before HubSpot existed): it reads back as hubspot: null.
       const settings: ShopSettings = { tagPrefix: 'rf:', shopify: { accessToken: "shpat_'quoted\"\\", adminOrigin: 'http://127.0.0.1:4010' } };
       await store.saveShopSettings(id, settings, NOW);
-      assert.deepEqual(await store.getShopSettings(id), settings);
+      assert.deepEqual(await store.getShopSettings(id), { ...settings, hubspot: null });
+
+      const withHubSpot: ShopSettings = {
+        ...settings,
+        hubspot: { accessToken: 'pat-eu1-"x"', basePath: 'http://127.0.0.1:4020', requestsPerTenSeconds: 190, createContacts: true },
+      };
+      await store.saveShopSettings(id, withHubSpot, NOW);
+      assert.deepEqual(await store.getShopSettings(id), withHubSpot);
+      const defaultBase: ShopSettings = { ...settings, hubspot: { accessToken: 't', basePath: null, requestsPerTenSeconds: 100, createContacts: false } };
+      await store.saveShopSettings(id, defaultBase, NOW);
+      assert.deepEqual(await store.getShopSettings(id), defaultBase);
+      const badHubSpot = [
+        { accessToken: '', basePath: null, requestsPerTenSeconds: 100, createContacts: false },
+        { accessToken: 't', basePath: 7, requestsPerTenSeconds: 100, createContacts: false },
+        { accessToken: 't', basePath: null, requestsPerTenSeconds: 0, createContacts: false },
+        { accessToken: 't', basePath: null, requestsPerTenSeconds: 100, createContacts: 'yes' },
+      ];
+      for (const hubspot of badHubSpot) await rejectsWith(store.saveShopSettings(id, { ...settings, hubspot: hubspot as never }, NOW), 'VALIDATION');
+      assert.deepEqual(await store.getShopSettings(id), defaultBase);
+      // Settings are replaced as a whole: saving hubspot: null disconnects HubSpot.
+      await store.saveShopSettings(id, { ...settings, hubspot: null }, NOW);
+      assert.deepEqual(await store.getShopSettings(id), { ...settings, hubspot: null });
 
       const other = shop('settings-created');
       await store.saveShopSettings(other, { tagPrefix: 'x:', shopify: null }, NOW);
       const shops = await store.listShops();
       assert.ok(shops.some((s) => s.shopId === other && s.createdAt === NOW));
-      assert.deepEqual(await store.getShopSettings(other), { tagPrefix: 'x:', shopify: null });
+      assert.deepEqual(await store.getShopSettings(other), { tagPrefix: 'x:', shopify: null, hubspot: null });
     });
 
     test('savePage upserts customers and orders by (source, id), round-tripping values exactly', async () => {
@@ -196,8 +219,12 @@ function defineContract(backend: Backend): void {
           orders: [order('o1', 'c1', { currency: name })],
           checkpoint: { stream: 'orders', value: name },
         });
+        await store.savePage(id, { contacts: [contact('101', { firstName: name })] });
         await store.recordMembershipWrite(id, { platform: 'shopify', added: [{ segmentKey: 'champions', customerId: 'c1' }], removed: [], at: NOW });
+        await store.recordMembershipWrite(id, { platform: 'hubspot', added: [{ segmentKey: 'champions', customerId: '101' }], removed: [], at: NOW });
+        await store.recordPropertyWrites(id, [{ contactId: '101', values: { refinery_segment: name } }], NOW);
         await store.saveRemoteSegment(id, { platform: 'shopify', segmentKey: 'champions', remoteId: `gid-${name}`, name, query: 'q', updatedAt: NOW });
+        await store.saveRemoteSegment(id, { platform: 'hubspot', segmentKey: 'champions', remoteId: `list-${name}`, name, query: '', updatedAt: NOW });
         await store.saveSegmentSnapshot(id, [snapshot(`seg-${name}`, 1)]);
         await store.startRun(id, name, NOW);
       }
@@ -210,6 +237,8 @@ function defineContract(backend: Backend): void {
       assert.deepEqual((await collect(store.iterateCustomers(a))).items.map((c) => c.firstName), ['Alice', 'Alice']);
       assert.deepEqual((await collect(store.iterateOrders(b))).items.map((o) => o.currency), ['Bob']);
       assert.equal(await store.getCheckpoint(a, 'orders'), 'Alice');
+      assert.equal((await store.getContact(a, '101'))?.firstName, 'Alice');
+      assert.deepEqual(await store.getWrittenProperties(a), new Map([['101', { refinery_segment: 'Alice' }]]));
 
       await store.deleteShop(a);
       assert.ok(!(await store.listShops()).some((s) => s.shopId === a));
@@ -219,15 +248,23 @@ function defineContract(backend: Backend): void {
       assert.equal(await store.getCheckpoint(a, 'orders'), null);
       assert.equal((await store.getWrittenMemberships(a, 'shopify')).size, 0);
       assert.deepEqual(await store.getRemoteSegments(a, 'shopify'), []);
+      assert.equal(await store.countContacts(a), 0);
+      assert.equal((await store.getWrittenMemberships(a, 'hubspot')).size, 0);
+      assert.equal((await store.getWrittenProperties(a)).size, 0);
+      assert.deepEqual(await store.getRemoteSegments(a, 'hubspot'), []);
       assert.deepEqual(await store.listSegmentSnapshot(a), []);
       assert.deepEqual(await store.listRuns(a), []);
 
-      assert.deepEqual(await store.getShopSettings(b), { tagPrefix: 'Bob:', shopify: null });
+      assert.deepEqual(await store.getShopSettings(b), { tagPrefix: 'Bob:', shopify: null, hubspot: null });
       assert.equal(await store.countCustomers(b), 3);
       assert.equal(await store.countOrders(b), 1);
       assert.equal(await store.getCheckpoint(b, 'orders'), 'Bob');
       assert.deepEqual(await store.getWrittenMemberships(b, 'shopify'), new Map([['champions', new Set(['c1'])]]));
       assert.equal((await store.getRemoteSegments(b, 'shopify'))[0]?.remoteId, 'gid-Bob');
+      assert.equal((await store.getContact(b, '101'))?.firstName, 'Bob');
+      assert.deepEqual(await store.getWrittenMemberships(b, 'hubspot'), new Map([['champions', new Set(['101'])]]));
+      assert.deepEqual(await store.getWrittenProperties(b), new Map([['101', { refinery_segment: 'Bob' }]]));
+      assert.equal((await store.getRemoteSegments(b, 'hubspot'))[0]?.remoteId, 'list-Bob');
       assert.deepEqual((await store.listSegmentSnapshot(b)).map((s) => s.definition.key), ['seg-Bob']);
       assert.deepEqual((await store.listRuns(b)).map((r) => r.trigger), ['Bob']);
     });
@@ -340,6 +377,266 @@ function defineContract(backend: Backend): void {
       assert.deepEqual((await store.listRuns(id, 1)).map((r) => r.id), [second.id]);
       await rejectsWith(store.finishRun(id, 'no-such-run', 'failed', {}, NOW), 'NOT_FOUND');
       await rejectsWith(store.finishRun(shop('other'), first.id, 'failed', {}, NOW), 'NOT_FOUND');
+    });
+
+    test('contacts round trip, unknown counts stay null (not zero), and are upserted by id', async () => {
+      const id = shop('contacts');
+      await store.ensureShop(id, NOW);
+      assert.equal(await store.countContacts(id), 0);
+      const unknown = contact('201', {
+        email: null, firstName: null, lastName: null, lifecycleStage: null, emailDelivered: null, emailOpens: null, emailClicks: null,
+        emailBounces: null, emailOptOut: null, pageViews: null, visits: null, lastVisitAt: null,
+      });
+      const zeros = contact('202', { emailDelivered: 0, emailOpens: 0, emailClicks: 0, emailBounces: 0, emailOptOut: false, pageViews: 0, visits: 0 });
+      const known = contact('203', {
+        emailOptOut: true, emailDelivered: Number.MAX_SAFE_INTEGER, firstName: "O'Hara; DROP TABLE contacts; --", lastName: 'Zoë "🦄" {a,b} \\ NULL',
+        createdAt: '2024-01-01T00:00:00.000+02:00', lastVisitAt: '2024-04-01T08:00:00.123456Z',
+      });
+      await store.savePage(id, { contacts: [unknown, zeros, known] });
+      assert.equal(await store.countContacts(id), 3);
+      assert.deepEqual(await store.getContact(id, '201'), unknown);
+      assert.deepEqual(await store.getContact(id, '202'), zeros);
+      assert.deepEqual(await store.getContact(id, '203'), known);
+      assert.equal(await store.getContact(id, '204'), null);
+      assert.equal(await store.getContact(shop('contacts-elsewhere'), '201'), null);
+      assert.equal(await store.countCustomers(id), 0, 'contacts are not customers');
+
+      // A later pull that no longer has a value stores null over the old one; within a page the last record wins.
+      const forgotten = contact('203', { emailOpens: null, emailOptOut: null, updatedAt: '2024-06-01T00:00:00Z' });
+      await store.savePage(id, { contacts: [contact('203', { emailOpens: 99 }), forgotten] });
+      assert.equal(await store.countContacts(id), 3);
+      assert.deepEqual(await store.getContact(id, '203'), forgotten);
+    });
+
+    test('a page with an invalid contact is rejected before anything is written, customers and checkpoint included', async () => {
+      const id = shop('contact-validation');
+      await store.ensureShop(id, NOW);
+      await store.savePage(id, {
+        customers: [customer('keep', { firstName: 'Before' })], contacts: [contact('1', { firstName: 'Before' })], checkpoint: { stream: 'contacts', value: 'v1' },
+      });
+      const customers = [customer('new-1'), customer('keep', { firstName: 'After' })];
+      const contacts = [contact('2'), contact('1', { firstName: 'After' })];
+      const bad: Array<Partial<Contact>> = [
+        { id: '' }, { emailOpens: -1 }, { emailClicks: 1.5 }, { pageViews: Number.NaN }, { visits: Number.POSITIVE_INFINITY },
+        { emailDelivered: 2 ** 53 }, { emailBounces: '3' as never }, { emailBounces: undefined as never }, { emailOptOut: 'false' as never },
+        { emailOptOut: 0 as never }, { email: 42 as never }, { lastVisitAt: 'last week' }, { createdAt: '' }, { updatedAt: null as never },
+        { source: 'shopify' as never }, { lifecycleStage: 'lead\u0000' },
+      ];
+      for (const overrides of bad) {
+        const page = { customers, orders: [order('o1', 'keep')], contacts: [...contacts, contact('3', overrides)], checkpoint: { stream: 'contacts', value: 'v2' } };
+        await rejectsWith(store.savePage(id, page), 'VALIDATION');
+      }
+      await rejectsWith(store.savePage(id, { contacts: 'not an array' as never }), 'VALIDATION');
+      assert.equal(await store.countContacts(id), 1);
+      assert.equal((await store.getContact(id, '1'))?.firstName, 'Before');
+      assert.equal(await store.countCustomers(id), 1);
+      assert.equal((await store.getCustomer(id, 'shopify', 'keep'))?.firstName, 'Before');
+      assert.equal(await store.countOrders(id), 0);
+      assert.equal(await store.getCheckpoint(id, 'contacts'), 'v1');
+    });
+
+    test('contacts are written in the same transaction as customers, orders and the checkpoint', async () => {
+      const id = shop('contact-rollback');
+      await store.ensureShop(id, NOW);
+      const contacts = Array.from({ length: 1500 }, (_, i) => contact(String(10_000 + i)));
+      const page = { customers: [customer('c1')], orders: [order('o1', 'c1')], contacts };
+      // The checkpoint is written last and breaks a CHECK constraint: the contacts written before it must go too.
+      await rejectsWith(store.savePage(id, { ...page, checkpoint: { stream: '', value: 'v1' } }), 'STORE');
+      assert.equal(await store.countContacts(id), 0);
+      assert.equal(await store.countCustomers(id), 0);
+      assert.equal(await store.countOrders(id), 0);
+      await store.savePage(id, { ...page, checkpoint: { stream: 'contacts', value: 'v1' } });
+      assert.equal(await store.countContacts(id), 1500);
+      assert.equal(await store.countCustomers(id), 1);
+      assert.equal(await store.getCheckpoint(id, 'contacts'), 'v1');
+    });
+
+    test('iterateContacts: every contact once, in id byte order, across page boundaries', async () => {
+      const id = shop('contact-stream');
+      await store.ensureShop(id, NOW);
+      // HubSpot ids are numeric strings of varying length: byte order puts '1000' before '38'.
+      const contacts = Array.from({ length: 23 }, (_, i) => contact(String(((i * 37) % 1000) + 1) + (i % 5 === 0 ? '000' : '')));
+      await store.savePage(id, { contacts });
+      const other = shop('contact-stream-other');
+      await store.ensureShop(other, NOW);
+      await store.savePage(other, { contacts: [contact('0'), contact('9999')] }); // would sort first and last: another shop's, never streamed
+      const ids = contacts.map((c) => c.id).sort();
+      assert.equal(new Set(ids).size, 23);
+
+      const streamed = await collect(store.iterateContacts(id, 7));
+      assert.deepEqual(streamed.sizes, [7, 7, 7, 2]);
+      assert.deepEqual(streamed.items.map((c) => c.id), ids);
+      assert.deepEqual(streamed.items, [...contacts].sort((x, y) => compareKeys([x.id], [y.id])));
+      assert.deepEqual((await collect(store.iterateContacts(id, 23))).sizes, [23]);
+      assert.deepEqual((await collect(store.iterateContacts(id, 1))).items.map((c) => c.id), ids);
+      assert.deepEqual((await collect(store.iterateContacts(id))).items.map((c) => c.id), ids);
+      assert.deepEqual((await collect(store.iterateContacts(shop('contact-stream-empty')))).sizes, []);
+      await rejectsWith(collect(store.iterateContacts(id, 0)), 'INPUT');
+    });
+
+    test('property writes merge: each (contact, property) is upserted, properties not mentioned keep their values', async () => {
+      const id = shop('properties');
+      await store.ensureShop(id, NOW);
+      assert.deepEqual(await store.getWrittenProperties(id), new Map());
+      await store.recordPropertyWrites(id, [
+        { contactId: '301', values: { refinery_segment: 'champions', refinery_score: '5' } },
+        { contactId: '302', values: { refinery_segment: 'at-risk' } },
+      ], NOW);
+      await store.recordPropertyWrites(id, [
+        { contactId: '301', values: { refinery_segment: 'loyal', refinery_note: 'it\'s "quoted" 🦄' } },
+        { contactId: '303', values: {} },
+        { contactId: '302', values: { refinery_score: '1' } },
+        { contactId: '302', values: { refinery_score: '2', refinery_segment: '' } }, // last value of a pair in one call wins; '' is a value
+        { contactId: '304', values: JSON.parse('{"__proto__":"own property"}') as Record<string, string> },
+      ], LATER);
+      const expected = new Map([
+        ['301', { refinery_note: 'it\'s "quoted" 🦄', refinery_score: '5', refinery_segment: 'loyal' }],
+        ['302', { refinery_score: '2', refinery_segment: '' }],
+        ['304', JSON.parse('{"__proto__":"own property"}') as Record<string, string>],
+      ]);
+      assert.deepEqual(await store.getWrittenProperties(id), expected);
+      assert.equal(Object.getPrototypeOf((await store.getWrittenProperties(id)).get('304')), Object.prototype);
+
+      const change = { contactId: '301', values: { refinery_segment: 'changed' } };
+      const badWrites = [
+        [change, { contactId: '', values: { a: '1' } }],
+        [change, { contactId: '301', values: { '': 'x' } }],
+        [change, { contactId: '301', values: { a: 5 as never } }],
+        [change, { contactId: '301', values: { a: 'nul\u0000byte' } }],
+        [change, { contactId: '301', values: null as never }],
+      ];
+      for (const writes of badWrites) await rejectsWith(store.recordPropertyWrites(id, writes, NOW), 'VALIDATION');
+      await rejectsWith(store.recordPropertyWrites(id, [change], 'not a date'), 'VALIDATION');
+      await rejectsWith(store.recordPropertyWrites(shop('properties-unknown'), [change], NOW), 'STORE');
+      assert.deepEqual(await store.getWrittenProperties(id), expected);
+      assert.equal((await store.getWrittenProperties(shop('properties-unknown'))).size, 0);
+
+      // More rows than one PostgreSQL chunk, in one call.
+      await store.recordPropertyWrites(id, Array.from({ length: 1200 }, (_, i) => ({ contactId: `bulk-${i}`, values: { p: String(i), q: 'x' } })), NOW);
+      const all = await store.getWrittenProperties(id);
+      assert.equal(all.size, 1203);
+      assert.deepEqual(all.get('bulk-1199'), { p: '1199', q: 'x' });
+    });
+
+    test('HubSpot memberships and lists are kept apart from Shopify ones', async () => {
+      const id = shop('hubspot-apart');
+      await store.ensureShop(id, NOW);
+      const pair = (segmentKey: string, customerId: string) => ({ segmentKey, customerId });
+      // The same segment key and even the same record id on both platforms.
+      await store.recordMembershipWrite(id, { platform: 'shopify', added: [pair('champions', 'gid://shopify/Customer/1'), pair('champions', '401')], removed: [], at: NOW });
+      await store.recordMembershipWrite(id, { platform: 'hubspot', added: [pair('champions', '401'), pair('at-risk', '402')], removed: [], at: NOW });
+      await store.recordMembershipWrite(id, { platform: 'hubspot', added: [], removed: [pair('champions', '401')], at: LATER });
+      assert.deepEqual(await store.getWrittenMemberships(id, 'shopify'), new Map([['champions', new Set(['gid://shopify/Customer/1', '401'])]]));
+      assert.deepEqual(await store.getWrittenMemberships(id, 'hubspot'), new Map([['at-risk', new Set(['402'])]]));
+      await store.recordMembershipWrite(id, { platform: 'shopify', added: [], removed: [pair('at-risk', '402')], at: LATER });
+      assert.deepEqual(await store.getWrittenMemberships(id, 'hubspot'), new Map([['at-risk', new Set(['402'])]]));
+
+      const segment: RemoteSegment = { platform: 'shopify', segmentKey: 'champions', remoteId: 'gid://shopify/Segment/1', name: 'Champions', query: "customer_tags CONTAINS 'refinery:champions'", updatedAt: NOW };
+      const list: RemoteSegment = { platform: 'hubspot', segmentKey: 'champions', remoteId: '77', name: 'Refinery: Champions', query: '', updatedAt: NOW };
+      await store.saveRemoteSegment(id, segment);
+      await store.saveRemoteSegment(id, list);
+      const renamedList = { ...list, name: 'Refinery: Champions (refined)', updatedAt: LATER };
+      await store.saveRemoteSegment(id, renamedList);
+      await store.saveRemoteSegment(id, { ...list, segmentKey: 'at-risk', remoteId: '78' });
+      assert.deepEqual(await store.getRemoteSegments(id, 'shopify'), [segment]);
+      assert.deepEqual(await store.getRemoteSegments(id, 'hubspot'), [{ ...list, segmentKey: 'at-risk', remoteId: '78' }, renamedList]);
+
+      const other = 'klaviyo' as never;
+      await rejectsWith(store.getWrittenMemberships(id, other), 'INPUT');
+      await rejectsWith(store.getRemoteSegments(id, other), 'INPUT');
+      await rejectsWith(store.recordMembershipWrite(id, { platform: other, added: [pair('champions', '403')], removed: [], at: NOW }), 'VALIDATION');
+      await rejectsWith(store.saveRemoteSegment(id, { ...list, platform: other }), 'VALIDATION');
+      assert.equal((await store.getWrittenMemberships(id, 'hubspot')).get('champions'), undefined);
+    });
+
+    test('deleteContact removes exactly that contact, its HubSpot memberships and its written properties', async () => {
+      const a = shop('delete-contact-a');
+      const b = shop('delete-contact-b');
+      const pair = (segmentKey: string, customerId: string) => ({ segmentKey, customerId });
+      for (const id of [a, b]) {
+        await store.ensureShop(id, NOW);
+        await store.savePage(id, { customers: [customer('501')], contacts: [contact('501'), contact('502')] });
+        await store.recordMembershipWrite(id, { platform: 'hubspot', added: [pair('champions', '501'), pair('loyal', '501'), pair('champions', '502')], removed: [], at: NOW });
+        await store.recordMembershipWrite(id, { platform: 'shopify', added: [pair('champions', '501')], removed: [], at: NOW }); // a Shopify customer with the same id
+        await store.recordPropertyWrites(id, [{ contactId: '501', values: { refinery_segment: 'champions' } }, { contactId: '502', values: { refinery_segment: 'champions' } }], NOW);
+      }
+      const untouched = async (id: string): Promise<void> => {
+        assert.equal(await store.countContacts(id), 2);
+        assert.deepEqual(await store.getWrittenMemberships(id, 'hubspot'), new Map([['champions', new Set(['501', '502'])], ['loyal', new Set(['501'])]]));
+        assert.equal((await store.getWrittenProperties(id)).size, 2);
+      };
+      await untouched(a);
+
+      assert.equal(await store.deleteContact(a, '501'), true);
+      assert.equal(await store.getContact(a, '501'), null);
+      assert.deepEqual(await store.getContact(a, '502'), contact('502'));
+      assert.equal(await store.countContacts(a), 1);
+      assert.deepEqual(await store.getWrittenMemberships(a, 'hubspot'), new Map([['champions', new Set(['502'])]]));
+      assert.deepEqual(await store.getWrittenProperties(a), new Map([['502', { refinery_segment: 'champions' }]]));
+      assert.deepEqual(await store.getWrittenMemberships(a, 'shopify'), new Map([['champions', new Set(['501'])]]), 'Shopify rows are not the contact');
+      assert.deepEqual(await store.getCustomer(a, 'shopify', '501'), customer('501'));
+      await untouched(b);
+
+      assert.equal(await store.deleteContact(a, '501'), false, 'already gone');
+      // Writes recorded for a contact that was never pulled are removed too; no contact row was found.
+      await store.recordMembershipWrite(a, { platform: 'hubspot', added: [pair('champions', '503')], removed: [], at: NOW });
+      await store.recordPropertyWrites(a, [{ contactId: '503', values: { refinery_segment: 'champions' } }], NOW);
+      assert.equal(await store.deleteContact(a, '503'), false);
+      assert.deepEqual(await store.getWrittenMemberships(a, 'hubspot'), new Map([['champions', new Set(['502'])]]));
+      assert.deepEqual([...(await store.getWrittenProperties(a)).keys()], ['502']);
+      assert.equal(await store.deleteContact(shop('delete-contact-unknown'), '502'), false);
+      await rejectsWith(store.deleteContact(a, ''), 'INPUT');
+      await untouched(b);
+    });
+
+    test('migrating a version-1 database that holds data to the latest version keeps the data', async () => {
+      const old = backend.createDatabase();
+      try {
+        const v1 = old.open(MIGRATIONS.filter((m) => m.version === 1));
+        await v1.migrate();
+        assert.deepEqual((await v1.appliedMigrations()).map((m) => m.version), [1]);
+        const id = shop('from-v1');
+        const settings: ShopSettings = { tagPrefix: 'v1:', shopify: { accessToken: 'shpat_v1', adminOrigin: null } };
+        await v1.saveShopSettings(id, settings, NOW);
+        const customers = [customer('c2', { source: 'csv' }), customer('c1')]; // in stream order
+        const orders = [order('o1', 'c1'), order('o2', null)];
+        await v1.savePage(id, { customers, orders, checkpoint: { stream: 'orders', value: 'cursor-v1' } });
+        await v1.recordMembershipWrite(id, { platform: 'shopify', added: [{ segmentKey: 'champions', customerId: 'c1' }], removed: [], at: NOW });
+        const segment: RemoteSegment = { platform: 'shopify', segmentKey: 'champions', remoteId: 'gid://shopify/Segment/9', name: 'Champions', query: 'q', updatedAt: NOW };
+        await v1.saveRemoteSegment(id, segment);
+        await v1.saveSegmentSnapshot(id, [snapshot('champions', 1)]);
+        const run = await v1.startRun(id, 'schedule', NOW);
+        await v1.close();
+
+        const latest = old.open(MIGRATIONS);
+        await latest.migrate();
+        assert.deepEqual((await latest.appliedMigrations()).map((m) => m.version), MIGRATIONS.map((m) => m.version));
+        assert.deepEqual(await latest.getShopSettings(id), { ...settings, hubspot: null });
+        assert.deepEqual((await collect(latest.iterateCustomers(id))).items, customers);
+        assert.deepEqual((await collect(latest.iterateOrders(id))).items, orders);
+        assert.equal(await latest.getCheckpoint(id, 'orders'), 'cursor-v1');
+        assert.deepEqual(await latest.getWrittenMemberships(id, 'shopify'), new Map([['champions', new Set(['c1'])]]));
+        assert.deepEqual(await latest.getRemoteSegments(id, 'shopify'), [segment]);
+        assert.deepEqual(await latest.listSegmentSnapshot(id), [snapshot('champions', 1)]);
+        assert.deepEqual(await latest.listRuns(id), [run]);
+
+        // The new tables work next to the old rows, and deleteShop clears them all.
+        await latest.savePage(id, { contacts: [contact('601')] });
+        assert.deepEqual(await latest.getContact(id, '601'), contact('601'));
+        await latest.recordMembershipWrite(id, { platform: 'hubspot', added: [{ segmentKey: 'champions', customerId: '601' }], removed: [], at: NOW });
+        await latest.recordPropertyWrites(id, [{ contactId: '601', values: { refinery_segment: 'champions' } }], NOW);
+        await latest.saveRemoteSegment(id, { ...segment, platform: 'hubspot', remoteId: '12' });
+        assert.deepEqual(await latest.getWrittenMemberships(id, 'shopify'), new Map([['champions', new Set(['c1'])]]));
+        assert.deepEqual(await latest.getRemoteSegments(id, 'shopify'), [segment]);
+        await latest.deleteShop(id);
+        assert.equal(await latest.countContacts(id), 0);
+        assert.equal(await latest.countCustomers(id), 0);
+        assert.equal((await latest.getWrittenProperties(id)).size, 0);
+        assert.equal((await latest.getWrittenMemberships(id, 'hubspot')).size, 0);
+        assert.deepEqual(await latest.listShops(), []);
+      } finally {
+        await old.drop();
+      }
     });
   });
 }

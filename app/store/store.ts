@@ -1,7 +1,7 @@
 // The data-access contract. Two backends implement it (SQLite via node:sqlite, PostgreSQL via pg)
 // and one contract test suite runs against both. Every method is scoped to a shop: no call can
 // read or write another tenant's rows. Writes that belong together are one transaction.
-import type { Customer, Order, SegmentDefinition } from '../../core/model.ts';
+import type { Contact, Customer, Order, Platform, SegmentDefinition } from '../../core/model.ts';
 
 export interface ShopRecord {
   shopId: string; // the shop's myshopify domain, e.g. demo-store.myshopify.com
@@ -17,19 +17,38 @@ export interface ShopSettings {
     /** Origin that Admin API calls go to instead of https://{shop}; set only for the emulator. */
     adminOrigin: string | null;
   } | null;
+  /**
+   * The connected HubSpot portal, or null. May be omitted when saving; getShopSettings always
+   * returns the key, null when none was saved (including settings saved before HubSpot existed).
+   * saveShopSettings checks it (VALIDATION): non-empty accessToken, basePath string or null,
+   * requestsPerTenSeconds a positive whole number, createContacts a boolean.
+   */
+  hubspot?: HubSpotSettings | null;
+}
+
+export interface HubSpotSettings {
+  /** Private-app or OAuth access token. */
+  accessToken: string;
+  /** API base URL without a trailing slash; null for https://api.hubapi.com. Set for the emulator. */
+  basePath: string | null;
+  /** Requests allowed per ten seconds for this portal (100 Free/Starter, 190 Pro/Enterprise, 110 OAuth). */
+  requestsPerTenSeconds: number;
+  /** Create HubSpot contacts for Shopify customers who have none (only those with marketing consent). */
+  createContacts: boolean;
 }
 
 /** One page pulled from a platform, saved atomically with the stream's checkpoint. */
 export interface PulledPage {
   customers?: Customer[];
   orders?: Order[];
+  contacts?: Contact[];
   /** Stream checkpoint to save in the same transaction; omitted = leave unchanged. */
   checkpoint?: { stream: string; value: string };
 }
 
-/** A platform-side object that represents a refined segment (a Shopify segment, later a HubSpot list). */
+/** A platform-side object that represents a refined segment (a Shopify segment, a HubSpot list). */
 export interface RemoteSegment {
-  platform: 'shopify';
+  platform: Platform;
   segmentKey: string;
   remoteId: string;
   name: string;
@@ -37,9 +56,9 @@ export interface RemoteSegment {
   updatedAt: string;
 }
 
-/** Membership changes confirmed written to a platform, recorded together. */
+/** Membership changes confirmed written to a platform, recorded together. For HubSpot, customerId is the contact id. */
 export interface MembershipWrite {
-  platform: 'shopify';
+  platform: Platform;
   added: Array<{ segmentKey: string; customerId: string }>;
   removed: Array<{ segmentKey: string; customerId: string }>;
   at: string;
@@ -81,11 +100,12 @@ export interface Store {
   deleteShop(shopId: string): Promise<void>;
 
   /**
-   * Upserts customers and orders by (shop, source, id) and saves the checkpoint, all or nothing.
-   * Every record is validated first (RefineryError VALIDATION: empty id, non-finite money, bad
-   * timestamp, NUL characters...); a database failure rolls the whole page back (RefineryError
-   * STORE). The shop must exist (ensureShop / saveShopSettings). Within a page, the last record
-   * with a given key wins.
+   * Upserts customers and orders by (shop, source, id), contacts by (shop, id), and saves the
+   * checkpoint, all or nothing. Every record is validated first (RefineryError VALIDATION: empty
+   * id, non-finite money, bad timestamp, NUL characters, a contact count that is not a whole
+   * number >= 0 or null, emailOptOut not a boolean or null...); a database failure rolls the
+   * whole page back (RefineryError STORE). The shop must exist (ensureShop / saveShopSettings).
+   * Within a page, the last record with a given key wins.
    */
   savePage(shopId: string, page: PulledPage): Promise<void>;
   getCheckpoint(shopId: string, stream: string): Promise<string | null>;
@@ -106,12 +126,39 @@ export interface Store {
    */
   iterateOrders(shopId: string, pageSize?: number): AsyncIterable<Order[]>;
 
-  /** What this app last wrote to a platform: segment key -> customer ids. */
-  getWrittenMemberships(shopId: string, platform: 'shopify'): Promise<Map<string, Set<string>>>;
+  /**
+   * What this app last wrote to a platform: segment key -> record ids (customer GIDs, contact ids).
+   * A platform other than 'shopify' / 'hubspot' fails with RefineryError INPUT (VALIDATION in records).
+   */
+  getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>>;
   /** One transaction: deletes `removed` pairs, then upserts `added` pairs (re-adding is fine). */
   recordMembershipWrite(shopId: string, write: MembershipWrite): Promise<void>;
 
-  getRemoteSegments(shopId: string, platform: 'shopify'): Promise<RemoteSegment[]>;
+  /** Contact property values this app last wrote to HubSpot: contact id -> property -> value. */
+  getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>>;
+  /**
+   * Records property values confirmed written, in one transaction: each (contact, property) value is
+   * upserted; properties not mentioned keep their earlier values. Within one call the last value of
+   * a (contact, property) wins. Contact ids and property names must be non-empty, values strings
+   * (no NUL characters), `at` a timestamp (RefineryError VALIDATION). The contact need not be stored.
+   */
+  recordPropertyWrites(shopId: string, writes: Array<{ contactId: string; values: Record<string, string> }>, at: string): Promise<void>;
+
+  countContacts(shopId: string): Promise<number>;
+  getContact(shopId: string, id: string): Promise<Contact | null>;
+  /**
+   * Streams all contacts of a shop ordered by id in byte order ('10' before '9'), in pages of at
+   * most pageSize (default 1000) with keyset pagination.
+   */
+  iterateContacts(shopId: string, pageSize?: number): AsyncIterable<Contact[]>;
+  /**
+   * HubSpot privacy deletion: removes the contact and what this app recorded writing about it
+   * (its HubSpot memberships, its written properties), in one transaction. The recorded writes are
+   * removed even when no contact row exists. Returns whether a contact row was found.
+   */
+  deleteContact(shopId: string, contactId: string): Promise<boolean>;
+
+  getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]>;
   saveRemoteSegment(shopId: string, segment: RemoteSegment): Promise<void>;
 
   /** Replaces the shop's segment snapshot (definitions with size and revenue share). */

@@ -1,12 +1,8 @@
-// What a connector stream is: a name, the canonical model it yields, and `pull`, which yields
-// pages of records each with the checkpoint to save alongside them.
+// The Shopify side of a connector stream: what `pull` is given.
+import type { Stream, StreamPage } from '../shared/stream.ts';
 import type { AdminClient } from './admin-client.ts';
 
-export interface StreamPage<T> {
-  records: T[];
-  /** Checkpoint text to save in the same transaction as `records`. */
-  checkpoint: string;
-}
+export type { StreamPage };
 
 export interface PullContext {
   client: AdminClient;
@@ -19,8 +15,4 @@ export interface PullContext {
   onProgress?: (stream: string, event: string) => void;
 }
 
-export interface ConnectorStream<T> {
-  name: string;
-  model: 'customer' | 'order';
-  pull(ctx: PullContext, checkpoint: string | null): AsyncIterable<StreamPage<T>>;
-}
+export type ConnectorStream<T> = Stream<T, PullContext>;

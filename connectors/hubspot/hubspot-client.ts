@@ -1,0 +1,98 @@
+// One HubSpot portal's client: the official SDK, unmodified, with its own retry and limiter left
+// off (they are process-wide in the SDK), and ours around every call: a rolling-window limiter
+// shared by all callers for the portal, a search limiter, and the project's retry policy.
+import { Client } from '@hubspot/api-client';
+import { RefineryError } from '../../core/errors.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/retry-policy.ts';
+import { withRetry } from '../shared/with-retry.ts';
+import { mapHubSpotError } from './hubspot-errors.ts';
+import { HUBSPOT_LIMITS } from './platform.ts';
+import { RollingWindowLimiter, type Clock } from './rate-limiter.ts';
+
+export interface HubSpotClientConfig {
+  accessToken: string;
+  /** API base URL without a trailing slash; null or absent for HubSpot itself. */
+  basePath?: string | null;
+  requestsPerTenSeconds?: number;
+  retryPolicy?: RetryPolicy;
+}
+
+export interface HubSpotDeps extends Clock {
+  random: () => number;
+  log?: (line: string) => void;
+}
+
+export interface HubSpotCallStats {
+  requests: number;
+  searchRequests: number;
+  rateLimited: number;
+  retries: number;
+}
+
+export interface HubSpotClient {
+  readonly sdk: Client;
+  /** Runs one SDK call under the limiters and the retry policy. */
+  call<T>(operation: string, fn: (sdk: Client) => Promise<T>, options?: { search?: boolean }): Promise<T>;
+  stats(): HubSpotCallStats;
+  readonly deps: HubSpotDeps;
+}
+
+const limiters = new Map<string, { window: RollingWindowLimiter; search: RollingWindowLimiter }>();
+
+/** The limiters of one portal (keyed by token and base path), shared by every client in the process. */
+function limitersFor(key: string, perTenSeconds: number, clock: Clock) {
+  let found = limiters.get(key);
+  if (!found || found.window.limit !== perTenSeconds) {
+    found = {
+      window: new RollingWindowLimiter(perTenSeconds, HUBSPOT_LIMITS.windowMs, clock),
+      // One below the documented 5 per second, for clock skew between us and HubSpot.
+      search: new RollingWindowLimiter(HUBSPOT_LIMITS.searchRequestsPerSecond - 1, 1000, clock),
+    };
+    limiters.set(key, found);
+  }
+  return found;
+}
+
+export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDeps): HubSpotClient {
+  if (!config.accessToken) throw new RefineryError('AUTH', 'no HubSpot access token configured');
+  const basePath = config.basePath?.replace(/\/+$/, '') || undefined;
+  const perTenSeconds = config.requestsPerTenSeconds ?? HUBSPOT_LIMITS.defaultRequestsPerTenSeconds;
+  // No limiterOptions and no retries: the SDK adds no decorators, so nothing it does is process-wide.
+  const sdk = new Client({ accessToken: config.accessToken, ...(basePath ? { basePath } : {}), numberOfApiCallRetries: 0 });
+  const { window, search } = limitersFor(`${basePath ?? 'hubspot'}|${config.accessToken}`, perTenSeconds, deps);
+  const policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const stats: HubSpotCallStats = { requests: 0, searchRequests: 0, rateLimited: 0, retries: 0 };
+
+  async function call<T>(operation: string, fn: (sdk: Client) => Promise<T>, options: { search?: boolean } = {}): Promise<T> {
+    return withRetry(
+      async () => {
+        if (options.search) await search.acquire();
+        await window.acquire();
+        stats.requests++;
+        if (options.search) stats.searchRequests++;
+        try {
+          return await fn(sdk);
+        } catch (error) {
+          const mapped = mapHubSpotError(error, operation);
+          if (mapped.code === 'THROTTLED') {
+            stats.rateLimited++;
+            if (mapped.details?.permanent) throw new RefineryError('QUOTA_EXHAUSTED', mapped.message);
+            if (mapped.retryAfterMs !== undefined) window.pause(mapped.retryAfterMs);
+          }
+          throw mapped;
+        }
+      },
+      policy,
+      {
+        sleep: deps.sleep,
+        random: deps.random,
+        onRetry: ({ delayMs, reason }) => {
+          stats.retries++;
+          deps.log?.(`retrying HubSpot ${operation} in ${delayMs} ms: ${reason}`);
+        },
+      },
+    );
+  }
+
+  return { sdk, call, stats: () => ({ ...stats }), deps };
+}
