@@ -1,15 +1,46 @@
-// One sync run for one shop: pull -> store -> segments -> diff -> push, recorded as a run.
+// One sync run for one shop: pull (Shopify, and HubSpot when connected) -> store -> people and
+// segments -> diff -> push to each platform, recorded as a run.
 import { RefineryError, describeError } from '../../core/errors.ts';
 import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
+import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { Store } from '../store/store.ts';
-import { computeSegments, shopifyMemberships } from './compute-segments.ts';
+import { computeSegments } from './compute-segments.ts';
+import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
+import { pushHubSpot } from './push-hubspot.ts';
 import { pushShopify } from './push-shopify.ts';
 import type { SyncDeps, SyncOptions, SyncReport } from './sync-types.ts';
 
 export const DEFAULT_BULK_THRESHOLD = 100;
 export const DEFAULT_PAGE_SIZE = 2000;
+
+function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnected: boolean): SyncReport {
+  return {
+    shop: shopId,
+    runId,
+    status: 'succeeded',
+    asOf,
+    read: {
+      customers: 0,
+      orders: 0,
+      mode: { customers: 'incremental', orders: 'incremental' },
+      hubspot: { connected: hubspotConnected, contacts: 0, mode: null, skipped: 0 },
+    },
+    people: { total: 0, onBothPlatforms: 0, contactsWithoutEmail: 0, duplicateEmailContacts: 0 },
+    wrote: {
+      shopify: { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 },
+      hubspot: { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 },
+    },
+    calls: {
+      shopify: { queries: 0, mutations: 0, bulkMutations: 0, stagedUploads: 0, throttledResponses: 0, retries: 0, costPointsSpent: 0 },
+      hubspot: { requests: 0, searchRequests: 0, rateLimited: 0, retries: 0 },
+    },
+    segments: [],
+    errors: [],
+    durationMs: 0,
+  };
+}
 
 export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const started = deps.now();
@@ -18,32 +49,43 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
   if (!settings.shopify) throw new RefineryError('AUTH', `shop ${options.shopId} has no Shopify access token configured`);
   const asOf = options.asOf ?? started.toISOString();
   const run = await store.startRun(options.shopId, options.trigger, started.toISOString());
-  const report: SyncReport = {
-    shop: options.shopId,
-    runId: run.id,
-    status: 'succeeded',
-    asOf,
-    read: { customers: 0, orders: 0, mode: { customers: 'incremental', orders: 'incremental' } },
-    wrote: { shopify: { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 } },
-    calls: { shopify: { queries: 0, mutations: 0, bulkMutations: 0, stagedUploads: 0, throttledResponses: 0, retries: 0, costPointsSpent: 0 } },
-    segments: [],
-    errors: [],
-    durationMs: 0,
-  };
+  const report = emptyReport(options.shopId, run.id, asOf, Boolean(settings.hubspot));
   const client = createAdminClient(
     { shop: options.shopId, accessToken: settings.shopify.accessToken, adminOrigin: settings.shopify.adminOrigin },
     { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log },
   );
+  let hubspot: HubSpotClient | null = null;
   try {
+    if (settings.hubspot) {
+      hubspot = createHubSpotClient(
+        { accessToken: settings.hubspot.accessToken, basePath: settings.hubspot.basePath, requestsPerTenSeconds: settings.hubspot.requestsPerTenSeconds },
+        { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log },
+      );
+    }
     deps.progress('pull', 'reading customers and orders from Shopify');
-    report.read = await pullShopify(store, options.shopId, client, {
+    const pulled = await pullShopify(store, options.shopId, client, {
       full: options.full ?? false,
       pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       pollIntervalMs: options.pollIntervalMs,
       progress: deps.progress,
     });
-    deps.progress('segment', 'scoring customers');
+    report.read = { ...report.read, customers: pulled.customers, orders: pulled.orders, mode: pulled.mode };
+    if (hubspot) {
+      deps.progress('pull', 'reading contacts from HubSpot');
+      const contacts = await pullHubSpot(store, options.shopId, hubspot, { full: options.full ?? false, progress: deps.progress });
+      report.read.hubspot = { connected: true, contacts: contacts.contacts, mode: contacts.mode, skipped: contacts.skipped.length };
+      for (const s of contacts.skipped) report.errors.push({ code: 'CONTACT_SKIPPED', message: `HubSpot contact ${s.id}: ${s.reason}` });
+    }
+
+    deps.progress('segment', 'resolving people and scoring them');
     const computed = await computeSegments(store, options.shopId, asOf);
+    const identity = computed.identity.report;
+    report.people = {
+      total: identity.people,
+      onBothPlatforms: computed.identity.people.filter((p) => p.hubspotContactId !== null && p.shopifyCustomerIds.length > 0).length,
+      contactsWithoutEmail: identity.contactsWithoutEmail,
+      duplicateEmailContacts: identity.duplicateEmailContacts,
+    };
     report.segments = computed.summary.segments;
     await store.saveSegmentSnapshot(
       options.shopId,
@@ -55,8 +97,9 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
         computedAt: asOf,
       })),
     );
+
     deps.progress('push', 'writing tag and segment changes to Shopify');
-    const pushed = await pushShopify(store, options.shopId, client, shopifyMemberships(computed.memberships), computed.tagCounts, RFM_SEGMENTS, {
+    const pushed = await pushShopify(store, options.shopId, client, computed.shopify, computed.tagCounts, RFM_SEGMENTS, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
       pollIntervalMs: options.pollIntervalMs,
@@ -73,6 +116,27 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     report.calls.shopify.bulkMutations = pushed.bulkMutations;
     report.calls.shopify.stagedUploads = pushed.stagedUploads;
     report.errors.push(...pushed.errors);
+
+    if (hubspot && settings.hubspot) {
+      deps.progress('push', 'writing properties and lists to HubSpot');
+      const wrote = await pushHubSpot(
+        store,
+        options.shopId,
+        hubspot,
+        {
+          people: computed.identity.people,
+          memberships: computed.memberships,
+          rfmGroupOf: computed.rfmGroupOf,
+          definitions: RFM_SEGMENTS,
+          rfmDefinitions: RFM_SEGMENTS,
+          allowCreate: settings.hubspot.createContacts,
+        },
+        { now: deps.now, progress: deps.progress },
+      );
+      const { errors, ...counts } = wrote;
+      report.wrote.hubspot = counts;
+      report.errors.push(...errors);
+    }
   } catch (error) {
     report.status = 'failed';
     report.errors.push({ code: error instanceof RefineryError ? error.code : 'INTERNAL', message: describeError(error) });
@@ -85,6 +149,7 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       retries: stats.retries,
       costPointsSpent: stats.costPointsSpent,
     });
+    if (hubspot) report.calls.hubspot = hubspot.stats();
     report.durationMs = deps.now().getTime() - started.getTime();
     await store.finishRun(options.shopId, run.id, report.status, report as unknown as Record<string, unknown>, deps.now().toISOString());
   }

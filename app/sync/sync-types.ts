@@ -10,9 +10,25 @@ export interface SyncReport {
     customers: number;
     orders: number;
     mode: { customers: 'bulk' | 'incremental'; orders: 'bulk' | 'incremental' };
+    hubspot: { connected: boolean; contacts: number; mode: 'full' | 'incremental' | null; skipped: number };
+  };
+  /** How the people were resolved across platforms (core/identity.md). */
+  people: {
+    total: number;
+    onBothPlatforms: number;
+    contactsWithoutEmail: number;
+    duplicateEmailContacts: number;
   };
   wrote: {
     shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number };
+    hubspot: {
+      contactsUpserted: number;
+      contactsCreated: number;
+      listsCreated: number;
+      membershipsAdded: number;
+      membershipsRemoved: number;
+      propertiesCreated: number;
+    };
   };
   calls: {
     shopify: {
@@ -24,6 +40,7 @@ export interface SyncReport {
       retries: number;
       costPointsSpent: number;
     };
+    hubspot: { requests: number; searchRequests: number; rateLimited: number; retries: number };
   };
   segments: SegmentSummaryRow[];
   errors: Array<{ code: string; message: string }>;

@@ -1,0 +1,142 @@
+// Push stage for HubSpot: properties and list memberships per person, only what differs from what
+// was last written. Contacts are created (through the upsert) only for people the identity rules
+// allow: a Shopify customer with marketing consent, when the admin turned creation on.
+import { contactsToCreate, type Person } from '../../core/identity.ts';
+import type { Memberships, SegmentDefinition } from '../../core/model.ts';
+import { segmentName } from '../../core/segment-tags.ts';
+import type { HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
+import { ensureLists, pushMemberships } from '../../connectors/hubspot/list-push.ts';
+import { REFINERY_PROPERTIES } from '../../connectors/hubspot/platform.ts';
+import { pushProperties, type PropertyChange } from '../../connectors/hubspot/property-push.ts';
+import { ensureRefinerySchema, refineryProperties } from '../../connectors/hubspot/schema-setup.ts';
+import type { Store } from '../store/store.ts';
+
+export interface HubSpotPushResult {
+  contactsUpserted: number;
+  contactsCreated: number;
+  listsCreated: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+  propertiesCreated: number;
+  errors: Array<{ code: string; message: string }>;
+}
+
+export interface HubSpotPushInput {
+  people: readonly Person[];
+  /** Segment key -> person ids. */
+  memberships: Memberships;
+  /** Person id -> RFM segment key. */
+  rfmGroupOf: ReadonlyMap<string, string>;
+  definitions: readonly SegmentDefinition[];
+  rfmDefinitions: readonly SegmentDefinition[];
+  allowCreate: boolean;
+}
+
+/** The property values a person should carry in HubSpot. */
+function desiredValues(segmentKeys: string[], rfmKey: string | undefined): Record<string, string> {
+  return {
+    [REFINERY_PROPERTIES.segments]: [...segmentKeys].sort().join(';'),
+    [REFINERY_PROPERTIES.rfmGroup]: rfmKey ?? '',
+  };
+}
+
+function sameValues(want: Record<string, string>, have: Record<string, string> | undefined): boolean {
+  if (!have) return false;
+  return Object.entries(want).every(([k, v]) => (have[k] ?? '') === v);
+}
+
+export async function pushHubSpot(
+  store: Store,
+  shopId: string,
+  client: HubSpotClient,
+  input: HubSpotPushInput,
+  options: { now: () => Date; progress: (stage: string, message: string) => void },
+): Promise<HubSpotPushResult> {
+  const result: HubSpotPushResult = { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0, errors: [] };
+  const at = () => options.now().toISOString();
+
+  const schema = await ensureRefinerySchema(
+    client,
+    refineryProperties(
+      input.definitions.map((d) => ({ value: d.key, label: d.name })),
+      input.rfmDefinitions.map((d) => ({ value: d.key, label: d.name })),
+    ),
+  );
+  result.propertiesCreated = schema.propertiesCreated;
+
+  const lists = await ensureLists(
+    client,
+    input.definitions.map((d) => ({ key: d.key, name: segmentName(d) })),
+    (await store.getRemoteSegments(shopId, 'hubspot')).map((s) => ({ segmentKey: s.segmentKey, listId: s.remoteId, name: s.name })),
+    (saved) => store.saveRemoteSegment(shopId, { platform: 'hubspot', segmentKey: saved.segmentKey, remoteId: saved.listId, name: saved.name, query: '', updatedAt: at() }),
+  );
+  result.listsCreated = lists.created;
+  for (const f of lists.failed) result.errors.push({ code: 'LIST_WRITE', message: `${f.key}: ${f.message}` });
+
+  // Properties: people with a contact whose values changed, plus people to create.
+  const keysOf = new Map<string, string[]>();
+  for (const [key, members] of input.memberships) {
+    for (const personId of members) {
+      let keys = keysOf.get(personId);
+      if (!keys) keysOf.set(personId, (keys = []));
+      keys.push(key);
+    }
+  }
+  const written = await store.getWrittenProperties(shopId);
+  const contactOf = new Map<string, string>(); // personId -> contact id
+  const changes: PropertyChange[] = [];
+  const personByEmail = new Map<string, Person>();
+  for (const person of input.people) {
+    if (!person.hubspotContactId) continue;
+    contactOf.set(person.personId, person.hubspotContactId);
+    const values = desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId));
+    if (person.email && !sameValues(values, written.get(person.hubspotContactId))) {
+      changes.push({ email: person.email, values });
+      personByEmail.set(person.email, person);
+    }
+  }
+  for (const person of contactsToCreate(input.people, { allowCreate: input.allowCreate })) {
+    if (!person.email) continue;
+    changes.push({ email: person.email, values: desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId)) });
+    personByEmail.set(person.email, person);
+  }
+  const pushed = await pushProperties(client, changes, async (writes) => {
+    await store.recordPropertyWrites(shopId, writes.map((w) => ({ contactId: w.contactId, values: w.values })), at());
+    for (const w of writes) {
+      const person = personByEmail.get(w.email);
+      if (person) contactOf.set(person.personId, w.contactId);
+    }
+    options.progress('hubspot.properties', `${writes.length} contacts updated`);
+  });
+  result.contactsUpserted = pushed.upserted;
+  result.contactsCreated = pushed.created;
+  for (const f of pushed.failed) result.errors.push({ code: 'PROPERTY_WRITE', message: `${f.email}: ${f.message}` });
+
+  // Memberships: per list, the difference between the members now and those last written.
+  const writtenMembers = await store.getWrittenMemberships(shopId, 'hubspot');
+  for (const definition of input.definitions) {
+    const listId = lists.lists.get(definition.key);
+    if (!listId) continue;
+    const want = new Set<string>();
+    for (const personId of input.memberships.get(definition.key) ?? []) {
+      const contactId = contactOf.get(personId);
+      if (contactId) want.add(contactId);
+    }
+    const have = writtenMembers.get(definition.key) ?? new Set<string>();
+    const add = [...want].filter((id) => !have.has(id)).sort();
+    const remove = [...have].filter((id) => !want.has(id)).sort();
+    if (add.length === 0 && remove.length === 0) continue;
+    const done = await pushMemberships(client, listId, add, remove);
+    await store.recordMembershipWrite(shopId, {
+      platform: 'hubspot',
+      added: done.added.map((customerId) => ({ segmentKey: definition.key, customerId })),
+      removed: done.removed.map((customerId) => ({ segmentKey: definition.key, customerId })),
+      at: at(),
+    });
+    result.membershipsAdded += done.added.length;
+    result.membershipsRemoved += done.removed.length;
+    if (done.missing.length > 0) result.errors.push({ code: 'LIST_MEMBER_MISSING', message: `${definition.key}: HubSpot does not know contacts ${done.missing.slice(0, 10).join(', ')}${done.missing.length > 10 ? ` and ${done.missing.length - 10} more` : ''}` });
+    options.progress('hubspot.lists', `${result.membershipsAdded} added, ${result.membershipsRemoved} removed`);
+  }
+  return result;
+}
