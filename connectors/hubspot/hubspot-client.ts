@@ -14,6 +14,8 @@ export interface HubSpotClientConfig {
   /** API base URL without a trailing slash; null or absent for HubSpot itself. */
   basePath?: string | null;
   requestsPerTenSeconds?: number;
+  /** Search requests per second (HubSpot allows 5; we use one less). */
+  searchRequestsPerSecond?: number;
   retryPolicy?: RetryPolicy;
 }
 
@@ -40,13 +42,12 @@ export interface HubSpotClient {
 const limiters = new Map<string, { window: RollingWindowLimiter; search: RollingWindowLimiter }>();
 
 /** The limiters of one portal (keyed by token and base path), shared by every client in the process. */
-function limitersFor(key: string, perTenSeconds: number, clock: Clock) {
+function limitersFor(key: string, perTenSeconds: number, searchPerSecond: number, clock: Clock) {
   let found = limiters.get(key);
-  if (!found || found.window.limit !== perTenSeconds) {
+  if (!found || found.window.limit !== perTenSeconds || found.search.limit !== searchPerSecond) {
     found = {
-      window: new RollingWindowLimiter(perTenSeconds, HUBSPOT_LIMITS.windowMs, clock),
-      // One below the documented 5 per second, for clock skew between us and HubSpot.
-      search: new RollingWindowLimiter(HUBSPOT_LIMITS.searchRequestsPerSecond - 1, 1000, clock),
+      window: new RollingWindowLimiter(perTenSeconds, HUBSPOT_LIMITS.windowMs + HUBSPOT_LIMITS.windowMarginMs, clock),
+      search: new RollingWindowLimiter(searchPerSecond, 1000, clock),
     };
     limiters.set(key, found);
   }
@@ -59,7 +60,9 @@ export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDe
   const perTenSeconds = config.requestsPerTenSeconds ?? HUBSPOT_LIMITS.defaultRequestsPerTenSeconds;
   // No limiterOptions and no retries: the SDK adds no decorators, so nothing it does is process-wide.
   const sdk = new Client({ accessToken: config.accessToken, ...(basePath ? { basePath } : {}), numberOfApiCallRetries: 0 });
-  const { window, search } = limitersFor(`${basePath ?? 'hubspot'}|${config.accessToken}`, perTenSeconds, deps);
+  // One below the documented 5 searches per second, for clock skew between us and HubSpot.
+  const searchPerSecond = config.searchRequestsPerSecond ?? HUBSPOT_LIMITS.searchRequestsPerSecond - 1;
+  const { window, search } = limitersFor(`${basePath ?? 'hubspot'}|${config.accessToken}`, perTenSeconds, searchPerSecond, deps);
   const policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const stats: HubSpotCallStats = { requests: 0, searchRequests: 0, rateLimited: 0, retries: 0 };
 
@@ -77,7 +80,7 @@ export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDe
           if (mapped.code === 'THROTTLED') {
             stats.rateLimited++;
             if (mapped.details?.permanent) throw new RefineryError('QUOTA_EXHAUSTED', mapped.message);
-            if (mapped.retryAfterMs !== undefined) window.pause(mapped.retryAfterMs);
+            if (mapped.retryAfterMs !== undefined) window.pause(Math.min(mapped.retryAfterMs, policy.maxDelayMs));
           }
           throw mapped;
         }

@@ -4,6 +4,8 @@ export const HUBSPOT_LIMITS = {
   /** Requests per ten-second rolling window: private apps on Free/Starter 100, Pro/Enterprise 190; OAuth apps 110. */
   defaultRequestsPerTenSeconds: 100,
   windowMs: 10_000,
+  /** Added to the window on our side: HubSpot counts a request when it arrives, we when we send it. */
+  windowMarginMs: 500,
   /** The CRM search endpoints allow 5 requests per second per account. */
   searchRequestsPerSecond: 5,
   /** Search pages hold at most 200 results; a query can page through at most 10,000. */
