@@ -16,7 +16,7 @@ test('demo tags customers and creates native segments, then a separate sync writ
       const timer = setTimeout(() => reject(new Error(`demo did not get ready:\n${out}\n${err}`)), 180_000);
       demo.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('keeps serving')) {
+        if (out.includes('keep serving')) {
           clearTimeout(timer);
           resolve();
         }
@@ -28,19 +28,28 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.match(out, /refinery:champions\s+[1-9]/, 'champions are tagged in the emulated store');
     assert.match(out, /Refinery · Champions/);
     assert.match(out, /Second sync[\s\S]*wrote 0 tags added, 0 removed, 0 segments created, 0 updated/);
+    assert.match(out, /wrote to HubSpot: [1-9]\d* contacts upserted \(\d+ created\), 11 lists created, [1-9]\d* memberships added, 0 removed, 6 properties created/);
+    assert.match(out, /HubSpot: 0 contacts upserted, 0 lists created, 0 memberships added, 0 removed/);
+    // One person on both platforms carries the same segment on both sides.
+    const both = out.match(/tags refinery:([a-z-]+)\n\s+HubSpot contact \d+: lists Refinery · [^;]+; refinery_segments = ([a-z-]+), refinery_rfm_group = ([a-z-]+)/);
+    assert.ok(both, 'the demo shows a person on both platforms');
+    assert.equal(both[2], both[1]);
+    assert.equal(both[3], both[1]);
 
     const sync = await runCli(['sync', '--json'], env);
     assert.equal(sync.code, 0, sync.stderr);
-    const report = JSON.parse(sync.stdout) as { status: string; wrote: { shopify: Record<string, number> }; errors: unknown[] };
+    const report = JSON.parse(sync.stdout) as { status: string; wrote: { shopify: Record<string, number>; hubspot: Record<string, number> }; people: { total: number }; errors: unknown[] };
     assert.equal(report.status, 'succeeded');
     assert.deepEqual(report.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 });
+    assert.deepEqual(report.wrote.hubspot, { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 });
     assert.deepEqual(report.errors, []);
 
     const segments = await runCli(['segments', '--json'], env);
     const rows = JSON.parse(segments.stdout) as Array<{ key: string; size: number; revenueShare: number }>;
     assert.equal(rows.length, 11);
     const total = rows.reduce((n, r) => n + r.size, 0);
-    assert.equal(total, 3569, 'every customer of the sample is in exactly one RFM group');
+    assert.equal(total, report.people.total, 'every person (customers and contacts) is in exactly one RFM group');
+    assert.ok(report.people.total > 3569, 'contacts who never bought are people too');
     const share = rows.reduce((n, r) => n + r.revenueShare, 0);
     assert.ok(Math.abs(share - 1) < 1e-6, `revenue shares add up to ${share}`);
   } finally {

@@ -6,7 +6,10 @@ import { RefineryError } from '../../../core/errors.ts';
 import { RFM_SEGMENTS } from '../../../core/rfm.ts';
 import { DEFAULT_TAG_PREFIX, segmentTag } from '../../../core/segment-tags.ts';
 import { createShopifyEmulator } from '../../../test/emulators/shopify/index.ts';
+import { createHubSpotEmulator } from '../../../test/emulators/hubspot/index.ts';
+import { buildDemoContacts } from '../../demo/demo-portal.ts';
 import { buildDemoSeed } from '../../demo/demo-store.ts';
+import { describeHubSpot } from './demo-hubspot-view.ts';
 import { readOrderFile } from '../../import/read-order-file.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import type { CliContext } from '../context.ts';
@@ -15,6 +18,8 @@ import { describeReport } from './sync-command.ts';
 
 export const DEMO_SHOP = 'demo-store.myshopify.com';
 const DEMO_TOKEN = 'shpat_demo_store_offline_token';
+const DEMO_PORTAL = 4_200_042;
+const DEMO_HUBSPOT_TOKEN = 'pat-demo-portal-private-app';
 const DEMO_FILE = fileURLToPath(new URL('../../demo/data/online-retail-sample.csv', import.meta.url));
 
 export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port?: string }): Promise<number> {
@@ -27,13 +32,27 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
   ctx.out(`read ${file.stats.rows.toLocaleString('en')} invoice lines: ${file.orders.length.toLocaleString('en')} orders, ${seed.customers.length.toLocaleString('en')} customers (${file.stats.guestOrders} guest orders, ${file.stats.cancelledOrders} cancelled, ${file.errors.length} bad lines skipped); dates moved forward ${seed.shiftDays} days`);
 
   const emulator = await createShopifyEmulator({ port });
+  const hubspot = await createHubSpotEmulator({ port: port === 0 ? 0 : port + 1 });
   try {
     emulator.addShop(DEMO_SHOP, { accessToken: DEMO_TOKEN, currency: 'GBP' });
     await emulator.seed(DEMO_SHOP, { customers: seed.customers, orders: seed.orders });
     ctx.out(`Shopify emulator serving ${DEMO_SHOP} at ${emulator.origin}`);
+    // A Professional portal: 190 requests per ten seconds.
+    hubspot.addPortal(DEMO_PORTAL, { accessToken: DEMO_HUBSPOT_TOKEN, requestsPerTenSeconds: 190 });
+    const contacts = buildDemoContacts(seed.customers, new Date());
+    await hubspot.seed(DEMO_PORTAL, { contacts });
+    ctx.out(`HubSpot emulator serving portal ${DEMO_PORTAL} at ${hubspot.origin}: ${contacts.length.toLocaleString('en')} contacts, ${(contacts.length - 600).toLocaleString('en')} of them also Shopify customers`);
 
     await ctx.store.deleteShop(DEMO_SHOP);
-    await ctx.store.saveShopSettings(DEMO_SHOP, { tagPrefix: DEFAULT_TAG_PREFIX, shopify: { accessToken: DEMO_TOKEN, adminOrigin: emulator.origin } }, new Date().toISOString());
+    await ctx.store.saveShopSettings(
+      DEMO_SHOP,
+      {
+        tagPrefix: DEFAULT_TAG_PREFIX,
+        shopify: { accessToken: DEMO_TOKEN, adminOrigin: emulator.origin },
+        hubspot: { accessToken: DEMO_HUBSPOT_TOKEN, basePath: hubspot.origin, requestsPerTenSeconds: 190, createContacts: true },
+      },
+      new Date().toISOString(),
+    );
 
     const deps = ctx.syncDeps();
     const first = await runSync(ctx.store, deps, { shopId: DEMO_SHOP, trigger: 'demo', full: true, pollIntervalMs: 50 });
@@ -54,14 +73,19 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     const foreign = customers.filter((c) => c.tags.includes('wholesale')).length;
     ctx.out(`(${foreign} customers also carry the merchant's own "wholesale" tag, left untouched)`);
 
+    ctx.out('\n== What the emulated HubSpot portal now holds ==');
+    ctx.out(describeHubSpot(hubspot, DEMO_PORTAL, emulator, DEMO_SHOP));
+
     const second = await runSync(ctx.store, deps, { shopId: DEMO_SHOP, trigger: 'demo', pollIntervalMs: 50 });
     const w = second.wrote.shopify;
+    const hw = second.wrote.hubspot;
     ctx.out('\n== Second sync, nothing changed ==');
-    ctx.out(`${second.status}: read ${second.read.customers} customers and ${second.read.orders} orders incrementally; wrote ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`);
+    ctx.out(`${second.status}: read ${second.read.customers} customers, ${second.read.orders} orders and ${second.read.hubspot.contacts} contacts incrementally; wrote ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`);
+    ctx.out(`HubSpot: ${hw.contactsUpserted} contacts upserted, ${hw.listsCreated} lists created, ${hw.membershipsAdded} memberships added, ${hw.membershipsRemoved} removed`);
     if (second.status !== 'succeeded') return 1;
 
     if (flags.once) return 0;
-    ctx.out(`\nThe emulator keeps serving at ${emulator.origin}. In another terminal, \`npx refinery sync --json\` runs another sync against it (expect zero writes), \`npx refinery segments\` lists the segments. Ctrl-C stops.`);
+    ctx.out(`\nThe emulators keep serving (Shopify ${emulator.origin}, HubSpot ${hubspot.origin}). In another terminal, \`npx refinery sync --json\` runs another sync against them (expect zero writes), \`npx refinery segments\` lists the segments. Ctrl-C stops.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -69,5 +93,6 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     return 0;
   } finally {
     await emulator.close();
+    await hubspot.close();
   }
 }

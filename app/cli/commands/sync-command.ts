@@ -15,6 +15,16 @@ export function describeReport(report: SyncReport): string {
     `wrote to Shopify: ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`,
     `Shopify calls: ${c.queries} queries, ${c.mutations} mutations (${c.bulkMutations} bulk), ${c.costPointsSpent} cost points, ${c.throttledResponses} throttled, ${c.retries} retries`,
   ];
+  if (report.read.hubspot.connected) {
+    const h = report.wrote.hubspot;
+    const hc = report.calls.hubspot;
+    lines.push(
+      `read from HubSpot: ${report.read.hubspot.contacts.toLocaleString('en')} contacts (${report.read.hubspot.mode ?? '-'})${report.read.hubspot.skipped ? `, ${report.read.hubspot.skipped} skipped` : ''}`,
+      `people: ${report.people.total.toLocaleString('en')}, ${report.people.onBothPlatforms.toLocaleString('en')} on both platforms${report.people.contactsWithoutEmail ? `, ${report.people.contactsWithoutEmail} contacts without email` : ''}`,
+      `wrote to HubSpot: ${h.contactsUpserted} contacts upserted (${h.contactsCreated} created), ${h.listsCreated} lists created, ${h.membershipsAdded} memberships added, ${h.membershipsRemoved} removed, ${h.propertiesCreated} properties created`,
+      `HubSpot calls: ${hc.requests} requests (${hc.searchRequests} searches), ${hc.rateLimited} rate-limited, ${hc.retries} retries`,
+    );
+  }
   if (report.segments.length > 0) lines.push('', segmentsTable(report.segments));
   if (report.errors.length > 0) lines.push('', `${report.errors.length} error(s):`, ...report.errors.slice(0, 20).map((e) => `  [${e.code}] ${e.message}`));
   return lines.join('\n');
