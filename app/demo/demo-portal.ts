@@ -3,16 +3,9 @@
 // with plausible email and web engagement. A pure function of its input.
 import type { SeedContact } from '../../test/emulators/hubspot/types.ts';
 import type { SeedCustomer } from '../../test/emulators/shopify/types.ts';
+import { fnvHash } from './fnv-hash.ts';
 
-/** FNV-1a, for deterministic choices. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+const hash = fnvHash;
 
 /** Share of customers who are also HubSpot contacts, in percent. */
 export const DEMO_CONTACT_SHARE = 65;

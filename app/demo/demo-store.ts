@@ -2,18 +2,11 @@
 // Everything derived is a pure function of the data and the demo date: same input, same store.
 import type { Order } from '../../core/model.ts';
 import type { EmailMarketingState, SeedCustomer, SeedOrder } from '../../test/emulators/shopify/types.ts';
+import { fnvHash } from './fnv-hash.ts';
 
 const DAY = 86_400_000;
 
-/** FNV-1a, for deterministic choices per customer. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+const hash = fnvHash;
 
 const FIRST_NAMES = ['Alex', 'Sam', 'Jordan', 'Charlie', 'Robin', 'Morgan', 'Jamie', 'Taylor', 'Casey', 'Avery', 'Riley', 'Quinn'];
 const LAST_NAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Wright', 'Evans', 'Walker'];

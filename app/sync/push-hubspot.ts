@@ -10,14 +10,9 @@ import { REFINERY_PROPERTIES } from '../../connectors/hubspot/platform.ts';
 import { pushProperties, type PropertyChange } from '../../connectors/hubspot/property-push.ts';
 import { ensureRefinerySchema, refineryProperties } from '../../connectors/hubspot/schema-setup.ts';
 import type { Store } from '../store/store.ts';
+import type { HubSpotWriteCounts } from './sync-types.ts';
 
-export interface HubSpotPushResult {
-  contactsUpserted: number;
-  contactsCreated: number;
-  listsCreated: number;
-  membershipsAdded: number;
-  membershipsRemoved: number;
-  propertiesCreated: number;
+export interface HubSpotPushResult extends HubSpotWriteCounts {
   errors: Array<{ code: string; message: string }>;
 }
 

@@ -1,6 +1,16 @@
 // The shapes a sync run reports, shared by the CLI, the demo and (later) the admin UI.
 import type { SegmentSummaryRow } from '../../core/segment-summary.ts';
 
+/** What a sync wrote to HubSpot. */
+export interface HubSpotWriteCounts {
+  contactsUpserted: number;
+  contactsCreated: number;
+  listsCreated: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+  propertiesCreated: number;
+}
+
 export interface SyncReport {
   shop: string;
   runId: string;
@@ -21,14 +31,7 @@ export interface SyncReport {
   };
   wrote: {
     shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number };
-    hubspot: {
-      contactsUpserted: number;
-      contactsCreated: number;
-      listsCreated: number;
-      membershipsAdded: number;
-      membershipsRemoved: number;
-      propertiesCreated: number;
-    };
+    hubspot: HubSpotWriteCounts;
   };
   calls: {
     shopify: {

@@ -1,20 +1,8 @@
 // Small node:http helpers: bounded body reading and JSON answers with HubSpot's correlation header.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
-export class BodyTooLargeError extends Error {}
-
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError(`Body larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
+export { BodyTooLargeError, readBody } from '../shared/read-body.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const correlationId = typeof body === 'object' && body !== null && typeof (body as { correlationId?: unknown }).correlationId === 'string' ? (body as { correlationId: string }).correlationId : randomUUID();

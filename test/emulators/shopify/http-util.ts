@@ -4,19 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestFault } from './faults.ts';
 import type { ShopState } from './shop-state.ts';
 
-export class BodyTooLargeError extends Error {}
-
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError(`Body larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
+export { BodyTooLargeError, readBody } from '../shared/read-body.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
