@@ -33,3 +33,16 @@ test('two concurrent pushes share the portal limit: no 429, never above the rate
   assert.ok(Date.now() - started >= 10_000, 'the second window was waited for');
   assert.equal(emulator.getContactByEmail(portal.portalId, 'person1400@example.com')?.properties.lastname, 'Burst1400');
 });
+
+test('a 4xx other than 429 stops at once with HubSpot\'s message; the other batches still go out', async () => {
+  const portal = await addPortal(emulator, { contacts: makeContacts(150, { start: 5000 }) });
+  const client = portal.client();
+  const good = Array.from({ length: 100 }, (_, k) => ({ email: `person${5000 + k}@example.com`, values: { lastname: 'Fine' } }));
+  const bad = Array.from({ length: 50 }, (_, k) => ({ email: `person${5100 + k}@example.com`, values: { no_such_property: 'x' } }));
+  const result = await pushProperties(client, [...good, ...bad], async () => {});
+  assert.equal(result.upserted, 100);
+  assert.equal(result.failed.length, 50);
+  assert.match(result.failed[0]?.message ?? '', /\[VALIDATION\] HubSpot rejected contacts batch upsert \(400\).*no_such_property/s);
+  assert.equal(client.stats().retries, 0, 'a refused request is not retried');
+  assert.equal(emulator.getContactByEmail(portal.portalId, 'person5000@example.com')?.properties.lastname, 'Fine');
+});
