@@ -1,0 +1,56 @@
+// Prediction tiers (high / medium / low) from calibrated probabilities.
+//
+// Default rule, 'relative' (rank and lift together), over the scored population:
+// - high:   in the top 20 % (fewer than 20 % of rows have a strictly higher probability)
+//           and p >= 1.5 x base rate;
+// - medium: not high, in the top 50 %, and p >= base rate;
+// - low:    everyone else.
+// and always p > 0 for high and medium. The rank keeps tiers a useful size whatever the
+// store's base rate; the lift condition stops a model with no signal from calling anyone high:
+// a base-rate model (everyone at the base rate) puts everyone in medium. Tied probabilities
+// always share a tier, and a higher probability never gets a lower tier.
+//
+// 'threshold' rule: fixed probabilities, high if p >= high, medium if p >= medium.
+import { RefineryError } from '../errors.ts';
+
+export type Tier = 'high' | 'medium' | 'low';
+
+export type TierRule =
+  | {
+      kind: 'relative';
+      /** Share of the population that may be high (top by probability). */
+      highShare: number;
+      /** Share that may be high or medium. */
+      mediumShare: number;
+      /** Minimum p / base rate for high. */
+      highLift: number;
+      /** Minimum p / base rate for medium. */
+      mediumLift: number;
+    }
+  | { kind: 'threshold'; high: number; medium: number };
+
+export const DEFAULT_TIER_RULE: TierRule = { kind: 'relative', highShare: 0.2, mediumShare: 0.5, highLift: 1.5, mediumLift: 1 };
+
+export function assignTiers(probabilities: readonly number[], baseRate: number, rule: TierRule = DEFAULT_TIER_RULE): Tier[] {
+  probabilities.forEach((p, i) => {
+    if (!(p >= 0 && p <= 1)) throw new RefineryError('VALIDATION', `probability ${i} is outside [0, 1]: ${p}`);
+  });
+  if (rule.kind === 'threshold') {
+    if (!(rule.high >= rule.medium)) throw new RefineryError('VALIDATION', 'threshold rule: high must be >= medium');
+    return probabilities.map((p) => (p >= rule.high ? 'high' : p >= rule.medium ? 'medium' : 'low'));
+  }
+  if (!(rule.highShare <= rule.mediumShare)) throw new RefineryError('VALIDATION', 'relative rule: highShare must be <= mediumShare');
+  const n = probabilities.length;
+  // For each row, how many rows have a strictly higher probability.
+  const sorted = [...probabilities].sort((a, b) => b - a);
+  const higherCount = new Map<number, number>();
+  sorted.forEach((p, i) => {
+    if (!higherCount.has(p)) higherCount.set(p, i);
+  });
+  return probabilities.map((p) => {
+    const share = (higherCount.get(p) ?? 0) / n;
+    if (p > 0 && share < rule.highShare && p >= rule.highLift * baseRate) return 'high';
+    if (p > 0 && share < rule.mediumShare && p >= rule.mediumLift * baseRate) return 'medium';
+    return 'low';
+  });
+}
