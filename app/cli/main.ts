@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { openContext, type CliContext } from './context.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { importCommand } from './commands/import-command.ts';
+import { reportCommand } from './commands/report-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { segmentsCommand } from './commands/segments-command.ts';
 import { syncCommand } from './commands/sync-command.ts';
@@ -16,6 +17,9 @@ usage:
   refinery sync [--shop S] [--json] [--full] [--as-of DATE] pull, segment, write back
   refinery segments [--shop S] [--json]                   segments with size and revenue share
   refinery runs [--shop S] [--json]                       sync history
+  refinery report models --as-of DATE [--horizon DAYS]    backtest of the predictions
+  refinery report clusters [--as-of DATE]                 behaviour clusters
+  refinery report quality [--as-of DATE]                  data quality (reports take --shop, --json)
   refinery demo [--once] [--port N]                       the whole loop on a demo store
 
 environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
@@ -28,6 +32,7 @@ const OPTIONS = {
   'as-of': { type: 'string' },
   once: { type: 'boolean' },
   port: { type: 'string' },
+  horizon: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,8 +41,15 @@ const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
   sync: ['shop', 'json', 'full', 'as-of'],
   segments: ['shop', 'json'],
   runs: ['shop', 'json'],
+  report: ['shop', 'json', 'as-of', 'horizon'],
   demo: ['once', 'port'],
 };
+
+// Output piped into `head` and the like: stop quietly when the reader goes away.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -63,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`refinery ${command} does not take ${stray.map((f) => `--${f}`).join(', ')}\n`);
     return 2;
   }
-  if (command !== 'import' && positionals.length > 0) {
+  if (command !== 'import' && command !== 'report' && positionals.length > 0) {
     process.stderr.write(`refinery ${command} takes no arguments (got ${positionals.join(' ')})\n`);
     return 2;
   }
@@ -79,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
         return await segmentsCommand(ctx, flags);
       case 'runs':
         return await runsCommand(ctx, flags);
+      case 'report':
+        return await reportCommand(ctx, positionals, flags);
       default:
         return await demoCommand(ctx, flags);
     }

@@ -52,6 +52,19 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.ok(report.people.total > 3569, 'contacts who never bought are people too');
     const share = rows.reduce((n, r) => n + r.revenueShare, 0);
     assert.ok(Math.abs(share - 1) < 1e-6, `revenue shares add up to ${share}`);
+
+    // The three reports run on the demo store.
+    const asOf = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+    const models = await runCli(['report', 'models', '--as-of', asOf, '--horizon', '90', '--json'], env);
+    assert.equal(models.code, 0, models.stderr);
+    const m = JSON.parse(models.stdout) as { propensity: { ok: boolean; auc: number }; bgnbd: { ok: boolean } };
+    assert.ok(m.propensity.ok && Number.isFinite(m.propensity.auc));
+    assert.ok(m.bgnbd.ok);
+    const clusters = await runCli(['report', 'clusters', '--json'], env);
+    assert.equal((JSON.parse(clusters.stdout) as { status: string }).status, 'clustered');
+    const quality = await runCli(['report', 'quality', '--json'], env);
+    assert.equal(quality.code, 0, quality.stderr);
+    assert.ok(Array.isArray((JSON.parse(quality.stdout) as { checks: unknown[] }).checks));
   } finally {
     demo.kill('SIGINT');
   }

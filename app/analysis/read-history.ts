@@ -1,0 +1,82 @@
+// One pass over a shop's stored data for the analysis reports: people across platforms
+// (core/identity), feature snapshots at the requested dates (each ignores orders after its own
+// date), order instants and purchase days per person, and the data quality accumulator.
+import { createFeatureAccumulator, type FeatureTable } from '../../core/features/feature-accumulator.ts';
+import { resolveIdentities, type IdentityResolution } from '../../core/identity.ts';
+import type { Contact, Customer } from '../../core/model.ts';
+import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
+import { createQualityAccumulator, type QualityReport } from '../../core/quality/quality-report.ts';
+import type { Store } from '../store/store.ts';
+
+export interface PersonOrders {
+  /** Epoch ms of each counted order (not cancelled), ascending after `finish`. */
+  times: number[];
+  /** Amount of each of those orders (total - refunded, at least 0). */
+  amounts: number[];
+}
+
+export interface ShopHistory {
+  identity: IdentityResolution;
+  snapshots: Map<string, FeatureTable>;
+  orders: Map<string, PersonOrders>;
+  quality: QualityReport;
+  /** Latest order instant in the store (epoch ms), or null. */
+  lastOrderAt: number | null;
+}
+
+export async function readHistory(store: Store, shopId: string, options: { snapshots: Array<{ label: string; asOf: string }>; qualityAsOf: string }): Promise<ShopHistory> {
+  const quality = createQualityAccumulator({ asOf: options.qualityAsOf, staleAfterDaysBySource: { csv: null } });
+  const customers: Customer[] = [];
+  for await (const page of store.iterateCustomers(shopId)) {
+    quality.addCustomers(page);
+    customers.push(...page);
+  }
+  const contacts: Contact[] = [];
+  for await (const page of store.iterateContacts(shopId)) {
+    quality.addContacts(page);
+    contacts.push(...page);
+  }
+  const identity = resolveIdentities(customers, contacts);
+  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  customers.length = 0;
+  contacts.length = 0;
+
+  const accumulators = options.snapshots.map((s) => ({ label: s.label, acc: createFeatureAccumulator({ asOf: s.asOf }) }));
+  for (const { acc } of accumulators) {
+    acc.addPeople(identity.people.map((p) => p.personId));
+    for (const person of identity.people) {
+      const contact = person.hubspotContactId ? contactById.get(person.hubspotContactId) : undefined;
+      if (contact) acc.setEngagement(person.personId, engagementOf(contact));
+    }
+  }
+  const keyer = createPersonOrderKeyer(identity.index);
+  const orders = new Map<string, PersonOrders>();
+  let lastOrderAt: number | null = null;
+  for await (const page of store.iterateOrders(shopId)) {
+    quality.addOrders(page);
+    const keyed = [...keyer.keyOrders(page)];
+    for (const { acc } of accumulators) acc.addOrders(keyed);
+    for (const order of keyed) {
+      if (order.customerId === null || order.cancelledAt !== null) continue;
+      const at = Date.parse(order.processedAt);
+      if (!Number.isFinite(at)) continue;
+      lastOrderAt = lastOrderAt === null ? at : Math.max(lastOrderAt, at);
+      let entry = orders.get(order.customerId);
+      if (!entry) orders.set(order.customerId, (entry = { times: [], amounts: [] }));
+      entry.times.push(at);
+      entry.amounts.push(Math.max(0, order.total - order.refunded));
+    }
+  }
+  for (const entry of orders.values()) {
+    const order = entry.times.map((t, i) => i).sort((a, b) => (entry.times[a] ?? 0) - (entry.times[b] ?? 0));
+    entry.times = order.map((i) => entry.times[i] ?? 0);
+    entry.amounts = order.map((i) => entry.amounts[i] ?? 0);
+  }
+  return {
+    identity,
+    snapshots: new Map(accumulators.map(({ label, acc }) => [label, acc.result()])),
+    orders,
+    quality: quality.report(identity.report),
+    lastOrderAt,
+  };
+}
