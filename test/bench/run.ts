@@ -1,13 +1,14 @@
-// `npm run bench [-- bulk-pull] [--orders N] [--customers N]`: benchmarks, figures printed and
-// written to test/bench/results/<name>.json.
+// `npm run bench [-- bulk-pull [--orders N] [--customers N] | analysis [--people N] [--orders N]]`:
+// benchmarks, figures printed and written to test/bench/results/<name>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { benchAnalysis } from './analysis.ts';
 import { benchBulkPull } from './bulk-pull.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { orders: { type: 'string', default: '1000000' }, customers: { type: 'string', default: '100000' } },
+  options: { orders: { type: 'string' }, customers: { type: 'string' }, people: { type: 'string' } },
   allowPositionals: true,
 });
 const name = positionals[0] ?? 'bulk-pull';
@@ -19,12 +20,20 @@ const count = (flag: string, text: string | undefined) => {
   }
   return n;
 };
-if (name !== 'bulk-pull') {
-  console.error(`unknown bench "${name}"; available: bulk-pull`);
+const log = (line: string) => console.log(line);
+let result: object;
+if (name === 'bulk-pull') {
+  const r = await benchBulkPull({ orders: count('orders', values.orders ?? '1000000'), customers: count('customers', values.customers ?? '100000'), log });
+  console.log(`bulk pull: ${r.orders.toLocaleString('en')} orders in ${r.seconds} s (${r.ordersPerSecond.toLocaleString('en')}/s), peak resident memory ${r.peakRssMiB} MiB (target: under 1024 MiB)`);
+  result = r;
+} else if (name === 'analysis') {
+  const r = benchAnalysis({ people: count('people', values.people ?? '100000'), orders: count('orders', values.orders ?? '400000'), log });
+  console.log(`analysis: features, clusters and predictions for ${r.people.toLocaleString('en')} people (${r.orders.toLocaleString('en')} orders) in ${r.totalSeconds} s (target: at most 5 s); k = ${r.k ?? '-'}, propensity cross-validated AUC ${r.propensityAuc?.toFixed(3) ?? '-'}`);
+  result = r;
+} else {
+  console.error(`unknown bench "${name}"; available: bulk-pull, analysis`);
   process.exit(2);
 }
-const result = await benchBulkPull({ orders: count('orders', values.orders), customers: count('customers', values.customers), log: (l) => console.log(l) });
-console.log(`bulk pull: ${result.orders.toLocaleString('en')} orders in ${result.seconds} s (${result.ordersPerSecond.toLocaleString('en')}/s), peak resident memory ${result.peakRssMiB} MiB (target: under 1024 MiB)`);
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}${name}.json`, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2)}\n`);
