@@ -9,10 +9,10 @@
 // - Spent per order = max(0, total - refunded), summed in integer cents.
 // - Each order must be fed once: the accumulator keeps no per-order state and so cannot de-duplicate.
 import type { Customer, Order } from './model.ts';
+import { countOrderAsOf } from './order-counting.ts';
 import {
   compareStrings,
   fromCents,
-  parseEpochMs,
   toCents,
   toEpochMs,
   toIso,
@@ -92,31 +92,14 @@ export function createCustomerAggregator(options: { asOf: InstantInput }): Custo
 
   function addOrder(order: Order): void {
     stats.ordersSeen += 1;
-    if (order.customerId === null || order.customerId === '') {
-      stats.guestOrders += 1;
+    const verdict = countOrderAsOf(order, asOfMs);
+    if (!verdict.counted) {
+      stats[verdict.reason] += 1;
       return;
     }
-    const processedMs = parseEpochMs(order.processedAt);
-    if (processedMs === null) {
-      stats.invalidOrders += 1;
-      return;
-    }
-    if (processedMs > asOfMs) {
-      stats.futureOrders += 1;
-      return;
-    }
-    const cancelledMs = parseEpochMs(order.cancelledAt);
-    if (cancelledMs !== null && cancelledMs <= asOfMs) {
-      stats.cancelledOrders += 1;
-      return;
-    }
-    // A cancelledAt that does not parse is treated as set: the platform said it was cancelled.
-    if (cancelledMs === null && order.cancelledAt != null && order.cancelledAt !== '') {
-      stats.cancelledOrders += 1;
-      return;
-    }
+    const processedMs = verdict.processedMs;
     stats.ordersCounted += 1;
-    const entry = running(order.customerId);
+    const entry = running(verdict.customerId);
     entry.orderCount += 1;
     entry.days.add(utcDayNumber(processedMs));
     entry.spentCents += Math.max(0, toCents(order.total) - toCents(order.refunded));

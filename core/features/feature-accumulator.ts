@@ -28,6 +28,7 @@ import {
   type InstantInput,
 } from '../instant.ts';
 import { categoryFeatureName, featureColumns, type FeatureName, type FeatureRow } from './feature-names.ts';
+import { countOrderAsOf } from '../order-counting.ts';
 
 /** Storefront event counts for one person (from the web pixel). Absent or null means unknown. */
 export interface StorefrontActivity {
@@ -185,30 +186,14 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
 
   function addOrder(order: Order): void {
     counters.ordersSeen += 1;
-    if (order.customerId === null || order.customerId === '') {
-      counters.guestOrders += 1;
+    const verdict = countOrderAsOf(order, asOfMs);
+    if (!verdict.counted) {
+      counters[verdict.reason] += 1;
       return;
     }
-    const processedMs = parseEpochMs(order.processedAt);
-    if (processedMs === null) {
-      counters.invalidOrders += 1;
-      return;
-    }
-    if (processedMs > asOfMs) {
-      counters.futureOrders += 1;
-      return;
-    }
-    const cancelledMs = parseEpochMs(order.cancelledAt);
-    if (cancelledMs !== null && cancelledMs <= asOfMs) {
-      counters.cancelledOrders += 1;
-      return;
-    }
-    if (cancelledMs === null && order.cancelledAt != null && order.cancelledAt !== '') {
-      counters.cancelledOrders += 1;
-      return;
-    }
+    const processedMs = verdict.processedMs;
     counters.ordersCounted += 1;
-    const entry = state(order.customerId);
+    const entry = state(verdict.customerId);
     entry.orderCount += 1;
     insertSorted(entry.days, utcDayNumber(processedMs));
     const charged = positiveCents(order.total);
