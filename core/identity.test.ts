@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Contact, Customer, MarketingState } from './model.ts';
+import { testContact, testCustomer } from './test-records.ts';
 import {
   compareRecordIds,
   contactsToCreate,
@@ -15,38 +16,11 @@ import {
 const gid = (n: number): string => `gid://shopify/Customer/${n}`;
 
 function customer(id: string, email: string | null, marketingState: MarketingState | null = null, source: 'shopify' | 'csv' = 'shopify'): Customer {
-  return {
-    source,
-    id,
-    email,
-    marketingState,
-    firstName: null,
-    lastName: null,
-    tags: [],
-    createdAt: '2024-01-01T00:00:00Z',
-    updatedAt: '2024-01-01T00:00:00Z',
-  };
+  return testCustomer(id, email, { marketingState, source });
 }
 
 function contact(id: string, email: string | null, emailOptOut: boolean | null = null): Contact {
-  return {
-    source: 'hubspot',
-    id,
-    email,
-    firstName: null,
-    lastName: null,
-    lifecycleStage: null,
-    emailDelivered: null,
-    emailOpens: null,
-    emailClicks: null,
-    emailBounces: null,
-    emailOptOut,
-    pageViews: null,
-    visits: null,
-    lastVisitAt: null,
-    createdAt: '2024-01-01T00:00:00Z',
-    updatedAt: '2024-01-01T00:00:00Z',
-  };
+  return testContact(id, email, { emailOptOut });
 }
 
 function person(overrides: Partial<Person> & Pick<Person, 'personId'>): Person {

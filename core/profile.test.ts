@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Contact, Customer, Order } from './model.ts';
+import type { Customer, Order } from './model.ts';
+import { testContact, testCustomer } from './test-records.ts';
 import { aggregateCustomers, createCustomerAggregator } from './customer-aggregate.ts';
 import { resolveIdentities } from './identity.ts';
 import { buildProfiles, createPersonOrderKeyer, engagementOf, keyOrdersByPerson, personKeyOf } from './profile.ts';
@@ -9,40 +10,10 @@ const AS_OF = '2024-06-30T00:00:00Z';
 const gid = (n: number): string => `gid://shopify/Customer/${n}`;
 
 function customer(id: string, email: string | null, source: 'shopify' | 'csv' = 'shopify'): Customer {
-  return {
-    source,
-    id,
-    email,
-    marketingState: 'SUBSCRIBED',
-    firstName: null,
-    lastName: null,
-    tags: [],
-    createdAt: '2024-01-01T00:00:00Z',
-    updatedAt: '2024-01-01T00:00:00Z',
-  };
+  return testCustomer(id, email, { marketingState: 'SUBSCRIBED', source });
 }
 
-function contact(id: string, email: string | null, extra: Partial<Contact> = {}): Contact {
-  return {
-    source: 'hubspot',
-    id,
-    email,
-    firstName: null,
-    lastName: null,
-    lifecycleStage: null,
-    emailDelivered: null,
-    emailOpens: null,
-    emailClicks: null,
-    emailBounces: null,
-    emailOptOut: null,
-    pageViews: null,
-    visits: null,
-    lastVisitAt: null,
-    createdAt: '2024-01-01T00:00:00Z',
-    updatedAt: '2024-01-01T00:00:00Z',
-    ...extra,
-  };
-}
+const contact = testContact;
 
 function order(id: string, customerId: string | null, processedAt: string, total: number, source: 'shopify' | 'csv' = 'shopify'): Order {
   return {

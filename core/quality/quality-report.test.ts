@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { RefineryError } from '../errors.ts';
 import { resolveIdentities, type IdentityReport } from '../identity.ts';
 import type { Contact, Customer, Order } from '../model.ts';
+import { testContact, testCustomer } from '../test-records.ts';
 import { assessQuality, createQualityAccumulator, type QualityReport } from './quality-report.ts';
 import type { QualityCheck, QualityCheckId } from './quality-checks.ts';
 
@@ -10,29 +11,11 @@ const AS_OF = '2026-04-01T00:00:00.000Z';
 const RECENT = '2026-03-30T00:00:00Z';
 
 function customer(id: string, email: string | null, fields: Partial<Customer> = {}): Customer {
-  return { source: 'shopify', id, email, marketingState: null, firstName: null, lastName: null, tags: [], createdAt: RECENT, updatedAt: RECENT, ...fields };
+  return testCustomer(id, email, { createdAt: RECENT, updatedAt: RECENT, ...fields });
 }
 
 function contact(id: string, email: string | null, fields: Partial<Contact> = {}): Contact {
-  return {
-    source: 'hubspot',
-    id,
-    email,
-    firstName: null,
-    lastName: null,
-    lifecycleStage: null,
-    emailDelivered: null,
-    emailOpens: null,
-    emailClicks: null,
-    emailBounces: null,
-    emailOptOut: null,
-    pageViews: null,
-    visits: null,
-    lastVisitAt: null,
-    createdAt: RECENT,
-    updatedAt: RECENT,
-    ...fields,
-  };
+  return testContact(id, email, { createdAt: RECENT, updatedAt: RECENT, ...fields });
 }
 
 function order(id: string, fields: Partial<Order> = {}): Order {
