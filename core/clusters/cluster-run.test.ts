@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { FeatureName, FeatureRow } from '../features/feature-names.ts';
 import { createClusterAssigner } from './cluster-model.ts';
 import { defaultClusterColumns, describeColumns, findClusters, type ClusterRun, type ClusterRunDone } from './cluster-run.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../prng.ts';
 import { ARCHETYPES, syntheticStore } from './synthetic.ts';
 
 function done(run: ClusterRun): ClusterRunDone {

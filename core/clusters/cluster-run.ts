@@ -30,7 +30,7 @@ import {
 import { describeClusters, nameClusters, type Highlight } from './explain.ts';
 import { assignAll, countDistinct, fitBestOfStarts, refine, type KmeansFit } from './kmeans.ts';
 import { matchCentroids } from './matching.ts';
-import { hashSample } from './prng.ts';
+import { hashSample } from '../prng.ts';
 import { meanSilhouette, sampleDistances } from './silhouette.ts';
 
 export interface ClusterOptions {

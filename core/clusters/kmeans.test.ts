@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignAll, countDistinct, fitBestOfStarts, kmeansPlusPlus, refine } from './kmeans.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../prng.ts';
 
 function blobs(perBlob: number, centres: number[][], spread: number, seed: number): number[][] {
   const random = mulberry32(seed);

@@ -10,7 +10,7 @@
 // on 2,000 points (several starts x nine values of k made that the bulk of a run); this one
 // costs well under a millisecond, and its randomness is visibly ours.
 import { kmeans } from 'ml-kmeans';
-import { deriveSeed, mulberry32 } from './prng.ts';
+import { deriveSeed, mulberry32 } from '../prng.ts';
 
 export interface KmeansFit {
   k: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hungarian, matchCentroids } from './matching.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../prng.ts';
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../prng.ts';
 import { meanSilhouette, sampleDistances } from './silhouette.ts';
 
 function naiveSilhouette(points: number[][], labels: number[]): number {

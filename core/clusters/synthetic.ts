@@ -1,7 +1,7 @@
 // Synthetic feature rows with planted groups, for tests, benchmarks and demos of the clustering.
 // Pure and seeded: the same options give the same rows.
 import { BASE_FEATURES, type FeatureName, type FeatureRow } from '../features/feature-names.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../prng.ts';
 
 export interface PlantedGroup {
   name: string;

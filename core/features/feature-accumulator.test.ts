@@ -4,7 +4,7 @@ import type { LineItem, Order } from '../model.ts';
 import type { Engagement } from '../profile.ts';
 import { computeFeatures, createFeatureAccumulator } from './feature-accumulator.ts';
 import { BASE_FEATURES, FEATURES, featureInfo, type FeatureRow } from './feature-names.ts';
-import { mulberry32 } from '../clusters/prng.ts';
+import { mulberry32 } from '../prng.ts';
 
 const AS_OF = '2024-06-30T00:00:00Z';
 

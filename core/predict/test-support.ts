@@ -1,16 +1,8 @@
 // Seeded random numbers for the predict tests' synthetic data (core/ never uses Math.random).
+import { mulberry32 } from '../prng.ts';
 
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (core/prng.ts): seeded uniform numbers in [0, 1). */
+export const seededRandom = mulberry32;
 
 /** Standard normal draws (Box-Muller) from a uniform source. */
 export function normalFrom(uniform: () => number): () => number {

@@ -7,20 +7,11 @@ import { compileRule } from './evaluate.ts';
 import { formatRule } from './format.ts';
 import { parseRule } from './parse.ts';
 import { RULE_ERROR_CODES, positionAt, type ParseResult, type Rule, type RuleValue } from './rule.ts';
+import { mulberry32 } from '../prng.ts';
 
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const rand = random(20240630);
+// A seeded generator, so failures reproduce.
+const rand = mulberry32(20240630);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
 

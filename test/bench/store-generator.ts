@@ -1,35 +1,25 @@
 // A seeded generator of a store: customers and orders over two years with skew (many one-time
 // buyers, a loyal head), two to four line items per order. Generators, so nothing is held whole.
+import { mulberry32 } from '../../core/prng.ts';
 import type { SeedCustomer, SeedOrder } from '../emulators/shopify/types.ts';
 
 const DAY = 86_400_000;
 const PRODUCT_TYPES = ['Mugs', 'Tea', 'Candles', 'Cards', 'Bags', 'Kitchen', 'Garden', 'Toys'];
 
-/** Mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateStore(options: { customers: number; orders: number; seed: number; end?: Date }) {
   const end = (options.end ?? new Date('2026-11-01T00:00:00Z')).getTime();
   const start = end - 730 * DAY;
   return {
     *customers(): Generator<SeedCustomer> {
-      const random = rng(options.seed);
+      const random = mulberry32(options.seed);
       for (let i = 1; i <= options.customers; i++) {
         const createdAt = new Date(start + Math.floor(random() * 700) * DAY).toISOString();
         yield { id: i, email: `c${i}@example.com`, firstName: 'Bench', lastName: `C${i}`, marketingState: random() < 0.6 ? 'SUBSCRIBED' : 'NOT_SUBSCRIBED', tags: [], createdAt, updatedAt: createdAt };
       }
     },
     *orders(): Generator<SeedOrder> {
-      const random = rng(options.seed + 1);
+      const random = mulberry32(options.seed + 1);
       for (let i = 1; i <= options.orders; i++) {
         // Skew: a squared uniform puts most orders on low customer ids (the loyal head).
         const customerId = 1 + Math.floor(random() ** 2 * options.customers);
