@@ -2,11 +2,11 @@
 // (core/identity), feature snapshots at the requested dates (each ignores orders after its own
 // date), order instants and purchase days per person, and the data quality accumulator.
 import { createFeatureAccumulator, type FeatureTable } from '../../core/features/feature-accumulator.ts';
-import { resolveIdentities, type IdentityResolution } from '../../core/identity.ts';
-import type { Contact, Customer } from '../../core/model.ts';
+import type { IdentityResolution } from '../../core/identity.ts';
 import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
 import { createQualityAccumulator, type QualityReport } from '../../core/quality/quality-report.ts';
 import type { Store } from '../store/store.ts';
+import { loadPeople } from '../sync/load-people.ts';
 
 export interface PersonOrders {
   /** Epoch ms of each counted order (not cancelled), ascending after `finish`. */
@@ -26,20 +26,7 @@ export interface ShopHistory {
 
 export async function readHistory(store: Store, shopId: string, options: { snapshots: Array<{ label: string; asOf: string }>; qualityAsOf: string }): Promise<ShopHistory> {
   const quality = createQualityAccumulator({ asOf: options.qualityAsOf, staleAfterDaysBySource: { csv: null } });
-  const customers: Customer[] = [];
-  for await (const page of store.iterateCustomers(shopId)) {
-    quality.addCustomers(page);
-    customers.push(...page);
-  }
-  const contacts: Contact[] = [];
-  for await (const page of store.iterateContacts(shopId)) {
-    quality.addContacts(page);
-    contacts.push(...page);
-  }
-  const identity = resolveIdentities(customers, contacts);
-  const contactById = new Map(contacts.map((c) => [c.id, c]));
-  customers.length = 0;
-  contacts.length = 0;
+  const { identity, contactById } = await loadPeople(store, shopId, { customers: (page) => quality.addCustomers(page), contacts: (page) => quality.addContacts(page) });
 
   const accumulators = options.snapshots.map((s) => ({ label: s.label, acc: createFeatureAccumulator({ asOf: s.asOf }) }));
   for (const { acc } of accumulators) {

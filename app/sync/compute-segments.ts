@@ -3,12 +3,13 @@
 // person, RFM scores, memberships, summary. Orders stream out of the store page by page; memory
 // grows with people, not orders.
 import { createCustomerAggregator, type CustomerAggregate } from '../../core/customer-aggregate.ts';
-import { resolveIdentities, shopifyMemberships, type IdentityResolution } from '../../core/identity.ts';
-import type { Contact, Customer, Memberships } from '../../core/model.ts';
+import { shopifyMemberships, type IdentityResolution } from '../../core/identity.ts';
+import type { Memberships } from '../../core/model.ts';
 import { createPersonOrderKeyer } from '../../core/profile.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, scoreRfm, type RfmScore } from '../../core/rfm.ts';
 import { summarizeSegments, type SegmentSummary } from '../../core/segment-summary.ts';
 import type { Store } from '../store/store.ts';
+import { loadPeople } from './load-people.ts';
 
 export interface ComputedSegments {
   identity: IdentityResolution;
@@ -27,19 +28,12 @@ export interface ComputedSegments {
 }
 
 export async function computeSegments(store: Store, shopId: string, asOf: string): Promise<ComputedSegments> {
-  const customers: Customer[] = [];
   const tagCounts = new Map<string, number>();
-  for await (const page of store.iterateCustomers(shopId)) {
-    for (const customer of page) {
-      customers.push(customer);
-      if (customer.source === 'shopify') tagCounts.set(customer.id, customer.tags.length);
-    }
-  }
-  const contacts: Contact[] = [];
-  for await (const page of store.iterateContacts(shopId)) contacts.push(...page);
-  const identity = resolveIdentities(customers, contacts);
-  customers.length = 0;
-  contacts.length = 0;
+  const { identity } = await loadPeople(store, shopId, {
+    customers: (page) => {
+      for (const customer of page) if (customer.source === 'shopify') tagCounts.set(customer.id, customer.tags.length);
+    },
+  });
 
   const aggregator = createCustomerAggregator({ asOf });
   aggregator.addCustomers(identity.people.map((p) => p.personId));
