@@ -59,12 +59,18 @@ export interface Order {
   updatedAt: string;
 }
 
+/**
+ * Where a segment comes from: RFM groups, behaviour clusters, prediction tiers (purchase
+ * propensity, churn risk), micro-segments (cluster x propensity tier) and user-written rules.
+ */
+export type SegmentKind = 'rfm' | 'cluster' | 'prediction' | 'micro' | 'rule';
+
 /** A refined segment: what it is called, how it is keyed, and who is in it. */
 export interface SegmentDefinition {
   /** Stable key, lower-case slug (`champions`, `at-risk`); the tag is `<prefix><key>`. */
   key: string;
   name: string;
-  kind: 'rfm';
+  kind: SegmentKind;
   description: string;
 }
 

@@ -9,11 +9,10 @@ import { fitBgNbd } from '../../core/clv/bg-nbd.ts';
 import { fitGammaGamma } from '../../core/clv/gamma-gamma.ts';
 import { holdoutCheck } from '../../core/clv/holdout.ts';
 import { DAYS_PER_UNIT, splitCalibrationHoldout, type PurchaseSummary } from '../../core/clv/summary.ts';
-import type { FeatureTable } from '../../core/features/feature-accumulator.ts';
 import { MS_PER_DAY } from '../../core/instant.ts';
 import { backtestReport, type BacktestReport } from '../../core/predict/metrics.ts';
 import { predictFromOrders, type OrderEvent } from '../../core/predict/time-split.ts';
-import type { FeatureRow as PredictRow } from '../../core/predict/feature-rows.ts';
+import { rowsKnownAt } from '../../core/segments/refine.ts';
 import type { ShopHistory } from './read-history.ts';
 
 export interface ModelReport {
@@ -41,17 +40,6 @@ export interface ModelReport {
   gammaGamma: { ok: true; p: number; q: number; gamma: number; n: number } | { ok: false; reason: string };
 }
 
-/**
- * Feature rows of the people known at `atMs`: those with an order on or before it. Someone whose
- * first order comes later did not exist for the model then; scoring them would count purchases no
- * model could have seen coming.
- */
-function rowsKnownAt(table: FeatureTable, history: ShopHistory, atMs: number): PredictRow[] {
-  return table.rows
-    .filter((r) => (history.orders.get(r.personId)?.times[0] ?? Infinity) <= atMs)
-    .map((r) => ({ id: r.personId, features: r.values }));
-}
-
 export function modelReport(history: ShopHistory, asOf: string, horizonDays: number): ModelReport {
   const t = Date.parse(asOf);
   const end = t + horizonDays * MS_PER_DAY;
@@ -65,7 +53,7 @@ export function modelReport(history: ShopHistory, asOf: string, horizonDays: num
   for (const [personId, orders] of history.orders) for (const at of orders.times) events.push({ customerId: personId, placedAt: at });
   try {
     const cutoffMs = t - horizonDays * MS_PER_DAY;
-    const result = predictFromOrders('purchase', { horizonDays, asOf: t, orders: events, rowsAtCutoff: rowsKnownAt(cutoff, history, cutoffMs), rowsNow: rowsKnownAt(now, history, t) });
+    const result = predictFromOrders('purchase', { horizonDays, asOf: t, orders: events, rowsAtCutoff: rowsKnownAt(cutoff, history.orders, cutoffMs), rowsNow: rowsKnownAt(now, history.orders, t) });
     const labels = result.scores.map((s) => (history.orders.get(s.id)?.times ?? []).some((at) => at > t && at <= end));
     const backtest = backtestReport(result.scores.map((s) => s.probability), labels);
     const training = result.report.training;

@@ -1,10 +1,12 @@
 // One pass over a shop's stored data for the analysis reports: people across platforms
 // (core/identity), feature snapshots at the requested dates (each ignores orders after its own
 // date), order instants and purchase days per person, and the data quality accumulator.
+import { createCustomerAggregator, type CustomerAggregate } from '../../core/customer-aggregate.ts';
 import { createFeatureAccumulator, type FeatureTable } from '../../core/features/feature-accumulator.ts';
 import type { IdentityResolution } from '../../core/identity.ts';
 import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
 import { createQualityAccumulator, type QualityReport } from '../../core/quality/quality-report.ts';
+import type { Customer } from '../../core/model.ts';
 import type { Store } from '../store/store.ts';
 import { loadPeople } from '../sync/load-people.ts';
 
@@ -13,6 +15,8 @@ export interface PersonOrders {
   times: number[];
   /** Amount of each of those orders (total - refunded, at least 0). */
   amounts: number[];
+  /** Product type -> epoch ms of the first counted order with it. */
+  productTypes: Map<string, number>;
 }
 
 export interface ShopHistory {
@@ -22,11 +26,30 @@ export interface ShopHistory {
   quality: QualityReport;
   /** Latest order instant in the store (epoch ms), or null. */
   lastOrderAt: number | null;
+  /** Order aggregates per person as of `aggregatesAsOf`, when asked for. */
+  aggregates: CustomerAggregate[];
 }
 
-export async function readHistory(store: Store, shopId: string, options: { snapshots: Array<{ label: string; asOf: string }>; qualityAsOf: string }): Promise<ShopHistory> {
+export interface HistoryOptions {
+  snapshots: Array<{ label: string; asOf: string }>;
+  qualityAsOf: string;
+  /** Also aggregate orders per person (RFM) as of this instant. */
+  aggregatesAsOf?: string;
+  /** Sees each page of customers as it goes by. */
+  onCustomers?: (page: Customer[]) => void;
+}
+
+export async function readHistory(store: Store, shopId: string, options: HistoryOptions): Promise<ShopHistory> {
   const quality = createQualityAccumulator({ asOf: options.qualityAsOf, staleAfterDaysBySource: { csv: null } });
-  const { identity, contactById } = await loadPeople(store, shopId, { customers: (page) => quality.addCustomers(page), contacts: (page) => quality.addContacts(page) });
+  const { identity, contactById } = await loadPeople(store, shopId, {
+    customers: (page) => {
+      quality.addCustomers(page);
+      options.onCustomers?.(page);
+    },
+    contacts: (page) => quality.addContacts(page),
+  });
+  const aggregator = options.aggregatesAsOf === undefined ? null : createCustomerAggregator({ asOf: options.aggregatesAsOf });
+  aggregator?.addCustomers(identity.people.map((p) => p.personId));
 
   const accumulators = options.snapshots.map((s) => ({ label: s.label, acc: createFeatureAccumulator({ asOf: s.asOf }) }));
   for (const { acc } of accumulators) {
@@ -43,15 +66,22 @@ export async function readHistory(store: Store, shopId: string, options: { snaps
     quality.addOrders(page);
     const keyed = [...keyer.keyOrders(page)];
     for (const { acc } of accumulators) acc.addOrders(keyed);
+    aggregator?.addOrders(keyed);
     for (const order of keyed) {
       if (order.customerId === null || order.cancelledAt !== null) continue;
       const at = Date.parse(order.processedAt);
       if (!Number.isFinite(at)) continue;
       lastOrderAt = lastOrderAt === null ? at : Math.max(lastOrderAt, at);
       let entry = orders.get(order.customerId);
-      if (!entry) orders.set(order.customerId, (entry = { times: [], amounts: [] }));
+      if (!entry) orders.set(order.customerId, (entry = { times: [], amounts: [], productTypes: new Map() }));
       entry.times.push(at);
       entry.amounts.push(Math.max(0, order.total - order.refunded));
+      for (const item of order.lineItems) {
+        const type = item.productType?.trim();
+        if (!type) continue;
+        const first = entry.productTypes.get(type);
+        if (first === undefined || at < first) entry.productTypes.set(type, at);
+      }
     }
   }
   for (const entry of orders.values()) {
@@ -65,5 +95,6 @@ export async function readHistory(store: Store, shopId: string, options: { snaps
     orders,
     quality: quality.report(identity.report),
     lastOrderAt,
+    aggregates: aggregator?.result() ?? [],
   };
 }

@@ -4,8 +4,10 @@ import { RefineryError, describeError } from '../../core/errors.ts';
 import { loadConfig } from '../config.ts';
 import { openContext, type CliContext } from './context.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { holdoutCommand } from './commands/holdout-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { reportCommand } from './commands/report-command.ts';
+import { rulesCommand } from './commands/rules-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { segmentsCommand } from './commands/segments-command.ts';
 import { syncCommand } from './commands/sync-command.ts';
@@ -19,7 +21,13 @@ usage:
   refinery runs [--shop S] [--json]                       sync history
   refinery report models --as-of DATE [--horizon DAYS]    backtest of the predictions
   refinery report clusters [--as-of DATE]                 behaviour clusters
-  refinery report quality [--as-of DATE]                  data quality (reports take --shop, --json)
+  refinery report quality [--as-of DATE]                  data quality
+  refinery report lift [--segment KEY] [--as-of DATE]     holdout lift since each first write-back
+                                                          (reports take --shop, --json)
+  refinery rules [list]                                   rule segments
+  refinery rules add KEY --name NAME --rule RULE          add or replace one (core/rules/README.md)
+  refinery rules remove KEY | rules check --rule RULE
+  refinery holdout [--share N]                            show or set the holdout share (0 to 0.5)
   refinery demo [--once] [--port N]                       the whole loop on a demo store
 
 environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
@@ -33,6 +41,10 @@ const OPTIONS = {
   once: { type: 'boolean' },
   port: { type: 'string' },
   horizon: { type: 'string' },
+  segment: { type: 'string' },
+  name: { type: 'string' },
+  rule: { type: 'string' },
+  share: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,7 +53,9 @@ const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
   sync: ['shop', 'json', 'full', 'as-of'],
   segments: ['shop', 'json'],
   runs: ['shop', 'json'],
-  report: ['shop', 'json', 'as-of', 'horizon'],
+  report: ['shop', 'json', 'as-of', 'horizon', 'segment'],
+  rules: ['shop', 'json', 'name', 'rule'],
+  holdout: ['shop', 'json', 'share'],
   demo: ['once', 'port'],
 };
 
@@ -75,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`refinery ${command} does not take ${stray.map((f) => `--${f}`).join(', ')}\n`);
     return 2;
   }
-  if (command !== 'import' && command !== 'report' && positionals.length > 0) {
+  if (command !== 'import' && command !== 'report' && command !== 'rules' && positionals.length > 0) {
     process.stderr.write(`refinery ${command} takes no arguments (got ${positionals.join(' ')})\n`);
     return 2;
   }
@@ -93,6 +107,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runsCommand(ctx, flags);
       case 'report':
         return await reportCommand(ctx, positionals, flags);
+      case 'rules':
+        return await rulesCommand(ctx, positionals, flags);
+      case 'holdout':
+        return await holdoutCommand(ctx, flags);
       default:
         return await demoCommand(ctx, flags);
     }

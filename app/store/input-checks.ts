@@ -2,7 +2,8 @@
 // cannot be right fails the same way (RefineryError INPUT/VALIDATION) on every backend.
 import { RefineryError } from '../../core/errors.ts';
 import type { Platform } from '../../core/model.ts';
-import type { MembershipWrite, RemoteSegment, SegmentSnapshot, ShopSettings } from './store.ts';
+import { validateSegmentKey } from '../../core/segment-tags.ts';
+import type { HoldoutCohort, MembershipWrite, RemoteSegment, RuleSegment, SegmentSnapshot, ShopSettings } from './store.ts';
 
 export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_RUN_LIMIT = 50;
@@ -46,12 +47,36 @@ function hubspotSettingsProblem(hubspot: unknown): string | null {
   return null;
 }
 
+export const MAX_HOLDOUT_SHARE = 0.5;
+export const MAX_HOLDOUT_SALT_LENGTH = 200;
+
+/** A holdout share: a finite number from 0 to 0.5 (the rule of core/holdout). */
+function holdoutShareProblem(share: unknown): string | null {
+  return typeof share === 'number' && Number.isFinite(share) && share >= 0 && share <= MAX_HOLDOUT_SHARE
+    ? null
+    : `share must be a number from 0 to ${MAX_HOLDOUT_SHARE} (got ${String(share)})`;
+}
+
+function holdoutSettingsProblem(holdout: unknown): string | null {
+  if (holdout === undefined) return null;
+  if (typeof holdout !== 'object' || holdout === null || Array.isArray(holdout)) return 'must be an object with share and salt, or omitted';
+  const { share, salt } = holdout as Record<string, unknown>;
+  const shareProblem = holdoutShareProblem(share);
+  if (shareProblem !== null) return shareProblem;
+  if (typeof salt !== 'string' || salt.length === 0 || salt.length > MAX_HOLDOUT_SALT_LENGTH || salt.includes('\u0000')) {
+    return `salt must be a non-empty string of at most ${MAX_HOLDOUT_SALT_LENGTH} characters without NUL characters`;
+  }
+  return null;
+}
+
 export function checkSettings(settings: ShopSettings): ShopSettings {
   if (typeof settings !== 'object' || settings === null || typeof settings.tagPrefix !== 'string') {
     throw new RefineryError('VALIDATION', 'shop settings need a string tagPrefix');
   }
   const problem = hubspotSettingsProblem(settings.hubspot);
   if (problem !== null) throw new RefineryError('VALIDATION', `shop settings: hubspot ${problem}`);
+  const holdoutProblem = holdoutSettingsProblem(settings.holdout);
+  if (holdoutProblem !== null) throw new RefineryError('VALIDATION', `shop settings: holdout ${holdoutProblem}`);
   return settings;
 }
 
@@ -128,4 +153,115 @@ export function checkSnapshots(snapshots: SegmentSnapshot[]): SegmentSnapshot[] 
     if (!Number.isSafeInteger(snapshot.size) || snapshot.size < 0) throw new RefineryError('VALIDATION', `snapshot ${key}: size must be a whole number`);
   }
   return snapshots;
+}
+
+function isTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value));
+}
+
+/** A text that PostgreSQL can store (no NUL characters). */
+function hasNul(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+/** A model state name: non-empty, without NUL characters. */
+export function checkModelStateName(name: string): string {
+  if (typeof name !== 'string' || name === '' || hasNul(name)) {
+    throw new RefineryError('VALIDATION', `model state name must be a non-empty string without NUL characters (got ${JSON.stringify(name)})`);
+  }
+  return name;
+}
+
+/**
+ * Serialises a model state to JSON text. VALIDATION when it is not JSON-serialisable (undefined, a
+ * function, a BigInt, a cycle) or holds a NUL character in a string or key (PostgreSQL's jsonb
+ * cannot store one, so neither backend accepts it).
+ */
+export function modelStateJson(name: string, value: unknown, at: string): string {
+  if (!isTimestamp(at)) throw new RefineryError('VALIDATION', `model state ${name}: at must be an ISO-8601 timestamp`);
+  let nul = false;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (key: string, item: unknown) => {
+      if (hasNul(key) || (typeof item === 'string' && hasNul(item))) nul = true;
+      return item;
+    }) as string | undefined;
+  } catch (error) {
+    throw new RefineryError('VALIDATION', `model state ${name} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (json === undefined) throw new RefineryError('VALIDATION', `model state ${name} is not JSON-serialisable (got ${typeof value})`);
+  if (nul) throw new RefineryError('VALIDATION', `model state ${name} must not contain NUL characters`);
+  return json;
+}
+
+export const MAX_RULE_SEGMENT_KEY_LENGTH = 60;
+
+/** A rule segment key: a lower-case slug (`big-spenders`, as segment keys are) of at most 60 characters. */
+function checkRuleSegmentKey(key: string): string {
+  if (typeof key !== 'string' || key.length > MAX_RULE_SEGMENT_KEY_LENGTH || !validateSegmentKey(key).valid) {
+    throw new RefineryError(
+      'VALIDATION',
+      `rule segment key must be a lower-case slug (letters, digits, single dashes) of at most ${MAX_RULE_SEGMENT_KEY_LENGTH} characters (got ${JSON.stringify(key)})`,
+    );
+  }
+  return key;
+}
+
+export function checkRuleSegment(segment: RuleSegment): RuleSegment {
+  if (typeof segment !== 'object' || segment === null) throw new RefineryError('VALIDATION', 'a rule segment must be an object');
+  checkRuleSegmentKey(segment.key);
+  for (const field of ['name', 'rule'] as const) {
+    const value: unknown = segment[field];
+    if (typeof value !== 'string' || value.trim() === '' || hasNul(value)) {
+      throw new RefineryError('VALIDATION', `rule segment ${segment.key}: ${field} must be a non-blank string without NUL characters`);
+    }
+  }
+  for (const field of ['createdAt', 'updatedAt'] as const) {
+    if (!isTimestamp(segment[field])) throw new RefineryError('VALIDATION', `rule segment ${segment.key}: ${field} must be an ISO-8601 timestamp`);
+  }
+  return segment;
+}
+
+/** A holdout cohort ready to write: person ids deduplicated within each group and sorted (insert locality). */
+export interface CheckedCohort {
+  segmentKey: string;
+  startedAt: string;
+  share: number;
+  treated: string[];
+  holdout: string[];
+}
+
+function checkPersonIds(segmentKey: string, group: string, ids: unknown): Set<string> {
+  if (!Array.isArray(ids)) throw new RefineryError('VALIDATION', `holdout cohort ${segmentKey}: ${group} must be an array of person ids`);
+  const distinct = new Set<string>();
+  for (const id of ids as unknown[]) {
+    if (typeof id !== 'string' || id === '' || hasNul(id)) {
+      throw new RefineryError('VALIDATION', `holdout cohort ${segmentKey}: ${group} person id ${JSON.stringify(id)} must be a non-empty string without NUL characters`);
+    }
+    distinct.add(id);
+  }
+  return distinct;
+}
+
+/**
+ * Checks a holdout cohort: the segment key a lower-case slug, startedAt a timestamp, share from 0 to
+ * 0.5, person ids non-empty strings, no person in both groups. A person listed twice in one group
+ * is kept once.
+ */
+export function checkHoldoutCohort(cohort: HoldoutCohort): CheckedCohort {
+  if (typeof cohort !== 'object' || cohort === null) throw new RefineryError('VALIDATION', 'a holdout cohort must be an object');
+  const { segmentKey, startedAt, share } = cohort;
+  const key = typeof segmentKey === 'string' ? validateSegmentKey(segmentKey) : { valid: false as const, reason: 'segment key must be a string' };
+  if (!key.valid) throw new RefineryError('VALIDATION', `holdout cohort: ${key.reason}`);
+  if (!isTimestamp(startedAt)) throw new RefineryError('VALIDATION', `holdout cohort ${segmentKey}: startedAt must be an ISO-8601 timestamp`);
+  const shareProblem = holdoutShareProblem(share);
+  if (shareProblem !== null) throw new RefineryError('VALIDATION', `holdout cohort ${segmentKey}: ${shareProblem}`);
+  const treated = checkPersonIds(segmentKey, 'treated', cohort.treated);
+  const holdout = checkPersonIds(segmentKey, 'holdout', cohort.holdout);
+  for (const id of holdout) {
+    if (treated.has(id)) throw new RefineryError('VALIDATION', `holdout cohort ${segmentKey}: person ${JSON.stringify(id)} is both treated and held out`);
+  }
+  // Sorted so that rows go into the (shop, segment, person) index in order: much faster for 100,000
+  // people. UTF-16 order is close enough for that; the stores read back in byte order.
+  return { segmentKey, startedAt, share, treated: [...treated].sort(), holdout: [...holdout].sort() };
 }

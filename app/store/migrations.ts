@@ -302,10 +302,92 @@ CREATE TABLE written_properties (
 CREATE INDEX written_memberships_by_record ON written_memberships (shop_id, platform, customer_id);
 `;
 
+// Version 3: what a run keeps for the next one (model states), rule segments written by users, and
+// holdout cohorts. A cohort is one row in holdout_cohorts plus one row per person in
+// holdout_members (a cohort can hold 100,000 people: no JSON array to rewrite). A member row
+// references its cohort (and through it the shop), so deleteShop removes holdout_members before
+// holdout_cohorts. In SQLite holdout_members is WITHOUT ROWID: its rows are stored in primary-key
+// order, so reading a shop's cohorts in (segment_key, person_id) order is one sequential scan
+// instead of a random table lookup per person. Only CREATE statements: existing rows are untouched.
+const MODELS_RULES_HOLDOUTS_SQLITE = `
+CREATE TABLE model_states (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  name TEXT NOT NULL CHECK (name <> ''),
+  value TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, name)
+) STRICT;
+
+CREATE TABLE rule_segments (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  key TEXT NOT NULL CHECK (key <> ''),
+  name TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, key)
+) STRICT;
+
+CREATE TABLE holdout_cohorts (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  segment_key TEXT NOT NULL CHECK (segment_key <> ''),
+  started_at TEXT NOT NULL,
+  share REAL NOT NULL CHECK (share >= 0 AND share <= 0.5),
+  PRIMARY KEY (shop_id, segment_key)
+) STRICT;
+
+CREATE TABLE holdout_members (
+  shop_id TEXT NOT NULL,
+  segment_key TEXT NOT NULL,
+  person_id TEXT NOT NULL CHECK (person_id <> ''),
+  grp TEXT NOT NULL CHECK (grp IN ('treated', 'holdout')),
+  PRIMARY KEY (shop_id, segment_key, person_id),
+  FOREIGN KEY (shop_id, segment_key) REFERENCES holdout_cohorts (shop_id, segment_key)
+) STRICT, WITHOUT ROWID;
+`;
+
+const MODELS_RULES_HOLDOUTS_POSTGRES = `
+CREATE TABLE model_states (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  name text COLLATE "C" NOT NULL CHECK (name <> ''),
+  value jsonb NOT NULL,
+  saved_at text NOT NULL,
+  PRIMARY KEY (shop_id, name)
+);
+
+CREATE TABLE rule_segments (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  key text COLLATE "C" NOT NULL CHECK (key <> ''),
+  name text NOT NULL,
+  rule text NOT NULL,
+  created_at text NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (shop_id, key)
+);
+
+CREATE TABLE holdout_cohorts (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  segment_key text COLLATE "C" NOT NULL CHECK (segment_key <> ''),
+  started_at text NOT NULL,
+  share double precision NOT NULL CHECK (share >= 0 AND share <= 0.5),
+  PRIMARY KEY (shop_id, segment_key)
+);
+
+CREATE TABLE holdout_members (
+  shop_id text COLLATE "C" NOT NULL,
+  segment_key text COLLATE "C" NOT NULL,
+  person_id text COLLATE "C" NOT NULL CHECK (person_id <> ''),
+  grp text NOT NULL CHECK (grp IN ('treated', 'holdout')),
+  PRIMARY KEY (shop_id, segment_key, person_id),
+  FOREIGN KEY (shop_id, segment_key) REFERENCES holdout_cohorts (shop_id, segment_key)
+);
+`;
+
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
   { version: 2, name: 'hubspot contacts and written properties', sqlite: HUBSPOT_SQLITE, postgres: HUBSPOT_POSTGRES },
+  { version: 3, name: 'model states, rule segments and holdout cohorts', sqlite: MODELS_RULES_HOLDOUTS_SQLITE, postgres: MODELS_RULES_HOLDOUTS_POSTGRES },
 ];
 
 /** Checks that versions are positive integers in strictly increasing order. */
@@ -347,5 +429,9 @@ export const TENANT_TABLES: readonly string[] = [
   'remote_segments',
   'segment_snapshots',
   'runs',
+  'model_states',
+  'rule_segments',
+  'holdout_members',
+  'holdout_cohorts',
   'shops',
 ];

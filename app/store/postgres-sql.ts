@@ -1,7 +1,9 @@
 // SQL text of the PostgreSQL backend. Multi-row writes pass one array per column and expand them
 // with unnest(), so a chunk of thousands of rows is one statement with a fixed number of
 // parameters. Keys are COLLATE "C" columns, so keyset order is byte order, as in SQLite.
-import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS } from './row-mapping.ts';
+import {
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+} from './row-mapping.ts';
 
 export const UPSERT_CUSTOMERS = `
 INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS})
@@ -83,3 +85,22 @@ FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::float8[], $7::floa
   AS u (segment_key, position, definition, size, revenue, revenue_share, computed_at)`;
 
 export const INSERT_RUN = `INSERT INTO runs (${RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+
+export const UPSERT_MODEL_STATE = `
+INSERT INTO model_states (shop_id, name, value, saved_at) VALUES ($1, $2, $3::jsonb, $4)
+ON CONFLICT (shop_id, name) DO UPDATE SET value = EXCLUDED.value, saved_at = EXCLUDED.saved_at`;
+
+// created_at is not in the update: a replaced rule segment keeps the date it was first created.
+export const UPSERT_RULE_SEGMENT = `
+INSERT INTO rule_segments (shop_id, ${RULE_SEGMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (shop_id, key) DO UPDATE SET name = EXCLUDED.name, rule = EXCLUDED.rule, updated_at = EXCLUDED.updated_at`;
+
+/** Returns a row only when the cohort was inserted (not when one was already recorded for the key). */
+export const INSERT_HOLDOUT_COHORT = `
+INSERT INTO holdout_cohorts (shop_id, ${HOLDOUT_COHORT_COLUMNS}) VALUES ($1, $2, $3, $4)
+ON CONFLICT (shop_id, segment_key) DO NOTHING RETURNING segment_key`;
+
+/** One group of a cohort's people: $3 the person ids, $4 'treated' or 'holdout'. */
+export const INSERT_HOLDOUT_MEMBERS = `
+INSERT INTO holdout_members (shop_id, segment_key, person_id, grp)
+SELECT $1, $2, u.person_id, $4 FROM unnest($3::text[]) AS u (person_id)`;

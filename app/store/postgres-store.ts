@@ -8,25 +8,26 @@ import type { PoolClient, QueryConfig } from 'pg';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkId, checkMembershipWrite, checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment,
-  checkSettings, checkShopId, checkSnapshots,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkHoldoutCohort, checkId, checkMembershipWrite, checkModelStateName, checkPlatform, checkPositiveInteger,
+  checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots, modelStateJson,
 } from './input-checks.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_POSTGRES, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
-  CONTACTS_AFTER, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS,
-  UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_ORDERS, UPSERT_REMOTE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
+  CONTACTS_AFTER, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_HOLDOUT_COHORT, INSERT_HOLDOUT_MEMBERS,
+  INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS, UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_MODEL_STATE, UPSERT_ORDERS,
+  UPSERT_REMOTE_SEGMENT, UPSERT_RULE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
 } from './postgres-sql.ts';
 import {
-  CONTACT_COLUMNS, CUSTOMER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
-  contactFromRow, customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow,
-  toCount, writtenPropertiesFromRows,
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  contactFromRow, customerFromRow, holdoutCohortsFromRows, membershipsFromRows, modelStateFromRow, orderFromRow, remoteSegmentFromRow,
+  ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
 import type {
-  MembershipWrite, PulledPage, RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
+  HoldoutCohort, MembershipWrite, PulledPage, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
 } from './store.ts';
 
 export const DEFAULT_PG_SCHEMA = 'public';
@@ -382,6 +383,67 @@ class PostgresStore implements MigratingStore {
   async listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]> {
     const rows = await this.#query('listSegmentSnapshot', `SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = $1 ORDER BY position`, [shopId]);
     return rows.map(snapshotFromRow);
+  }
+
+  async getModelState(shopId: string, name: string): Promise<unknown> {
+    checkModelStateName(name);
+    // As text, so that a state that is a JSON string reads back as that string (see modelStateFromRow).
+    const [row] = await this.#query('getModelState', 'SELECT value::text AS value FROM model_states WHERE shop_id = $1 AND name = $2', [shopId, name]);
+    return row === undefined ? null : modelStateFromRow(row);
+  }
+
+  async saveModelState(shopId: string, name: string, value: unknown, at: string): Promise<void> {
+    checkShopId(shopId);
+    checkModelStateName(name);
+    await this.#query('saveModelState', UPSERT_MODEL_STATE, [shopId, name, modelStateJson(name, value, at), at]);
+  }
+
+  async listRuleSegments(shopId: string): Promise<RuleSegment[]> {
+    const rows = await this.#query('listRuleSegments', `SELECT ${RULE_SEGMENT_COLUMNS} FROM rule_segments WHERE shop_id = $1 ORDER BY key`, [shopId]);
+    return rows.map(ruleSegmentFromRow);
+  }
+
+  async saveRuleSegment(shopId: string, segment: RuleSegment): Promise<void> {
+    checkShopId(shopId);
+    const s = checkRuleSegment(segment);
+    await this.#query('saveRuleSegment', UPSERT_RULE_SEGMENT, [shopId, s.key, s.name, s.rule, s.createdAt, s.updatedAt]);
+  }
+
+  async deleteRuleSegment(shopId: string, key: string): Promise<boolean> {
+    checkShopId(shopId);
+    checkId('rule segment key', key);
+    const rows = await this.#query('deleteRuleSegment', 'DELETE FROM rule_segments WHERE shop_id = $1 AND key = $2 RETURNING key', [shopId, key]);
+    return rows.length > 0;
+  }
+
+  async listHoldoutCohorts(shopId: string): Promise<HoldoutCohort[]> {
+    // One snapshot for both reads, so that a cohort recorded or deleted meanwhile is seen whole or not at all.
+    return this.#transaction('listHoldoutCohorts', async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const cohorts = await client.query(`SELECT ${HOLDOUT_COHORT_COLUMNS} FROM holdout_cohorts WHERE shop_id = $1 ORDER BY segment_key`, [shopId]);
+      if (cohorts.rows.length === 0) return [];
+      const members = await client.query(
+        'SELECT segment_key, person_id, grp FROM holdout_members WHERE shop_id = $1 ORDER BY segment_key, person_id',
+        [shopId],
+      );
+      return holdoutCohortsFromRows(cohorts.rows as Row[], members.rows as Row[]);
+    });
+  }
+
+  async startHoldoutCohort(shopId: string, cohort: HoldoutCohort): Promise<boolean> {
+    checkShopId(shopId);
+    const c = checkHoldoutCohort(cohort);
+    return this.#transaction('startHoldoutCohort', async (client) => {
+      // A concurrent call for the same key waits here for the first one's commit, then inserts nothing.
+      const inserted = await client.query(INSERT_HOLDOUT_COHORT, [shopId, c.segmentKey, c.startedAt, c.share]);
+      if (inserted.rows.length === 0) return false; // already recorded
+      for (const [group, ids] of [['treated', c.treated], ['holdout', c.holdout]] as const) {
+        for (const chunk of chunks(ids, this.#chunkSize)) {
+          await client.query({ name: 'refinery-insert-holdout-members', text: INSERT_HOLDOUT_MEMBERS, values: [shopId, c.segmentKey, chunk, group] });
+        }
+      }
+      return true;
+    });
   }
 
   async startRun(shopId: string, trigger: string, now: string): Promise<RunRecord> {

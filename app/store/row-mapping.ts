@@ -1,7 +1,7 @@
 // Maps database rows (same column names in both backends) to the store's records. SQLite returns
 // JSON columns as text, PostgreSQL (jsonb) as parsed values; both are accepted.
 import type { Contact, Customer, LineItem, MarketingState, Order, SegmentDefinition, Source } from '../../core/model.ts';
-import type { RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings } from './store.ts';
+import type { HoldoutCohort, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings } from './store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -17,6 +17,8 @@ export const CONTACT_COLUMNS =
 export const REMOTE_SEGMENT_COLUMNS = 'platform, segment_key, remote_id, name, query, updated_at';
 export const SNAPSHOT_COLUMNS = 'definition, size, revenue, revenue_share, computed_at';
 export const RUN_COLUMNS = 'shop_id, id, trigger, status, started_at, finished_at, report';
+export const RULE_SEGMENT_COLUMNS = 'key, name, rule, created_at, updated_at';
+export const HOLDOUT_COHORT_COLUMNS = 'segment_key, started_at, share';
 
 function column(row: Row, name: string): unknown {
   if (!(name in row)) throw new Error(`row has no column ${name}`);
@@ -187,4 +189,44 @@ export function writtenPropertiesFromRows(rows: Iterable<Row>): Map<string, Reco
   }
   // Object.fromEntries defines own properties, so even a property named __proto__ stays data.
   return new Map([...entries].map(([contactId, properties]) => [contactId, Object.fromEntries(properties)]));
+}
+
+/**
+ * A saved model state. Both backends select the value as JSON text (PostgreSQL: `value::text`), so
+ * that a state that is itself a JSON string is not mistaken for serialised JSON.
+ */
+export function modelStateFromRow(row: Row): unknown {
+  return JSON.parse(str(row, 'value')) as unknown;
+}
+
+export function ruleSegmentFromRow(row: Row): RuleSegment {
+  return {
+    key: str(row, 'key'),
+    name: str(row, 'name'),
+    rule: str(row, 'rule'),
+    createdAt: str(row, 'created_at'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+/**
+ * Joins cohort rows (segment_key, started_at, share; ordered by segment key) with member rows
+ * (segment_key, person_id, grp; ordered by segment key and person id) into cohorts whose groups
+ * keep the member rows' order.
+ */
+export function holdoutCohortsFromRows(cohortRows: Iterable<Row>, memberRows: Iterable<Row>): HoldoutCohort[] {
+  const cohorts = new Map<string, HoldoutCohort>();
+  for (const row of cohortRows) {
+    const segmentKey = str(row, 'segment_key');
+    cohorts.set(segmentKey, { segmentKey, startedAt: str(row, 'started_at'), share: num(row, 'share'), treated: [], holdout: [] });
+  }
+  for (const row of memberRows) {
+    const cohort = cohorts.get(str(row, 'segment_key'));
+    if (cohort === undefined) continue; // a cohort recorded between the two reads
+    const group = str(row, 'grp');
+    if (group === 'treated') cohort.treated.push(str(row, 'person_id'));
+    else if (group === 'holdout') cohort.holdout.push(str(row, 'person_id'));
+    else throw new Error(`column grp holds ${JSON.stringify(group)}`);
+  }
+  return [...cohorts.values()];
 }

@@ -11,21 +11,21 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkId, checkMembershipWrite, checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment,
-  checkSettings, checkShopId, checkSnapshots,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkHoldoutCohort, checkId, checkMembershipWrite, checkModelStateName, checkPlatform, checkPositiveInteger,
+  checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots, modelStateJson,
 } from './input-checks.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_SQLITE, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
-  CONTACT_COLUMNS, CUSTOMER_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
-  contactFromRow, customerFromRow, membershipsFromRows, orderFromRow, remoteSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow,
-  toCount, writtenPropertiesFromRows,
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  contactFromRow, customerFromRow, holdoutCohortsFromRows, membershipsFromRows, modelStateFromRow, orderFromRow, remoteSegmentFromRow,
+  ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
 import type {
-  MembershipWrite, PulledPage, RemoteSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
+  HoldoutCohort, MembershipWrite, PulledPage, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
 } from './store.ts';
 
 export const DEFAULT_SQLITE_PATH = './data/refinery.db';
@@ -63,6 +63,19 @@ ON CONFLICT (shop_id, id) DO UPDATE SET
 const UPSERT_WRITTEN_PROPERTY = `
 INSERT INTO written_properties (shop_id, contact_id, property, value, written_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (shop_id, contact_id, property) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`;
+
+const UPSERT_MODEL_STATE = `
+INSERT INTO model_states (shop_id, name, value, saved_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (shop_id, name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at`;
+
+// created_at is not in the update: a replaced rule segment keeps the date it was first created.
+const UPSERT_RULE_SEGMENT = `
+INSERT INTO rule_segments (shop_id, ${RULE_SEGMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (shop_id, key) DO UPDATE SET name = excluded.name, rule = excluded.rule, updated_at = excluded.updated_at`;
+
+const INSERT_HOLDOUT_COHORT = `
+INSERT INTO holdout_cohorts (shop_id, ${HOLDOUT_COHORT_COLUMNS}) VALUES (?, ?, ?, ?) ON CONFLICT (shop_id, segment_key) DO NOTHING`;
+const INSERT_HOLDOUT_MEMBER = 'INSERT INTO holdout_members (shop_id, segment_key, person_id, grp) VALUES (?, ?, ?, ?)';
 
 const UPSERT_CHECKPOINT = `
 INSERT INTO checkpoints (shop_id, stream, value, updated_at) VALUES (?, ?, ?, ?)
@@ -126,9 +139,12 @@ class SqliteStore implements MigratingStore {
     return Number(this.#statement(sql).run(...params).changes);
   }
 
-  /** Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any error. */
-  #transaction<T>(body: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
+  /**
+   * Runs `body` in BEGIN IMMEDIATE ... COMMIT (or, for reads that must see one snapshot, a deferred
+   * BEGIN); rolls back and rethrows on any error.
+   */
+  #transaction<T>(body: () => T, begin: 'BEGIN IMMEDIATE' | 'BEGIN' = 'BEGIN IMMEDIATE'): T {
+    this.#db.exec(begin);
     try {
       const result = body();
       this.#db.exec('COMMIT');
@@ -398,6 +414,67 @@ class SqliteStore implements MigratingStore {
   async listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]> {
     return this.#op('listSegmentSnapshot', () =>
       this.#all(`SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = ? ORDER BY position`, shopId).map(snapshotFromRow),
+    );
+  }
+
+  async getModelState(shopId: string, name: string): Promise<unknown> {
+    checkModelStateName(name);
+    return this.#op('getModelState', () => {
+      const row = this.#get('SELECT value FROM model_states WHERE shop_id = ? AND name = ?', shopId, name);
+      return row === undefined ? null : modelStateFromRow(row);
+    });
+  }
+
+  async saveModelState(shopId: string, name: string, value: unknown, at: string): Promise<void> {
+    checkShopId(shopId);
+    checkModelStateName(name);
+    const json = modelStateJson(name, value, at);
+    await this.#op('saveModelState', () => this.#run(UPSERT_MODEL_STATE, shopId, name, json, at));
+  }
+
+  async listRuleSegments(shopId: string): Promise<RuleSegment[]> {
+    return this.#op('listRuleSegments', () =>
+      this.#all(`SELECT ${RULE_SEGMENT_COLUMNS} FROM rule_segments WHERE shop_id = ? ORDER BY key`, shopId).map(ruleSegmentFromRow),
+    );
+  }
+
+  async saveRuleSegment(shopId: string, segment: RuleSegment): Promise<void> {
+    checkShopId(shopId);
+    const s = checkRuleSegment(segment);
+    await this.#op('saveRuleSegment', () => this.#run(UPSERT_RULE_SEGMENT, shopId, s.key, s.name, s.rule, s.createdAt, s.updatedAt));
+  }
+
+  async deleteRuleSegment(shopId: string, key: string): Promise<boolean> {
+    checkShopId(shopId);
+    checkId('rule segment key', key);
+    return this.#op('deleteRuleSegment', () => this.#run('DELETE FROM rule_segments WHERE shop_id = ? AND key = ?', shopId, key) > 0);
+  }
+
+  async listHoldoutCohorts(shopId: string): Promise<HoldoutCohort[]> {
+    // One read transaction, so that both reads see the same snapshot even with other processes writing.
+    return this.#op('listHoldoutCohorts', () =>
+      this.#transaction(
+        () =>
+          holdoutCohortsFromRows(
+            this.#all(`SELECT ${HOLDOUT_COHORT_COLUMNS} FROM holdout_cohorts WHERE shop_id = ? ORDER BY segment_key`, shopId),
+            this.#all('SELECT segment_key, person_id, grp FROM holdout_members WHERE shop_id = ? ORDER BY segment_key, person_id', shopId),
+          ),
+        'BEGIN',
+      ),
+    );
+  }
+
+  async startHoldoutCohort(shopId: string, cohort: HoldoutCohort): Promise<boolean> {
+    checkShopId(shopId);
+    const c = checkHoldoutCohort(cohort);
+    return this.#op('startHoldoutCohort', () =>
+      this.#transaction(() => {
+        if (this.#run(INSERT_HOLDOUT_COHORT, shopId, c.segmentKey, c.startedAt, c.share) === 0) return false; // already recorded
+        const insert = this.#statement(INSERT_HOLDOUT_MEMBER);
+        for (const personId of c.treated) insert.run(shopId, c.segmentKey, personId, 'treated');
+        for (const personId of c.holdout) insert.run(shopId, c.segmentKey, personId, 'holdout');
+        return true;
+      }),
     );
   }
 

@@ -12,7 +12,7 @@ import { createSqliteStore } from './sqlite-store.ts';
 import { collect, compareKeys, contact, customer, order, orderSortKey } from './store-fixtures.ts';
 import { createSchema, postgres, sqliteFile } from './store-test-backends.ts';
 import type { Backend, TestDatabase } from './store-test-backends.ts';
-import type { RemoteSegment, SegmentSnapshot, ShopSettings } from './store.ts';
+import type { HoldoutCohort, RemoteSegment, RuleSegment, SegmentSnapshot, ShopSettings } from './store.ts';
 
 const shop = (name: string): string => `${name}.myshopify.com`;
 const NOW = '2024-05-01T12:00:00.000Z';
@@ -32,6 +32,19 @@ function definition(key: string): SegmentDefinition {
 
 function snapshot(key: string, size: number): SegmentSnapshot {
   return { definition: definition(key), size, revenue: size * 10.5, revenueShare: size / 100, computedAt: NOW };
+}
+
+function ruleSegment(key: string, overrides: Partial<RuleSegment> = {}): RuleSegment {
+  return { key, name: `Rule ${key}`, rule: `orders >= 3 and spent > 100 # ${key}`, createdAt: NOW, updatedAt: NOW, ...overrides };
+}
+
+/** Strings in UTF-8 byte order (how both backends sort keys), not JavaScript's UTF-16 order. */
+function byteSorted(ids: readonly string[]): string[] {
+  return [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+function cohort(segmentKey: string, treated: string[], holdout: string[], overrides: Partial<HoldoutCohort> = {}): HoldoutCohort {
+  return { segmentKey, startedAt: NOW, share: 0.1, treated, holdout, ...overrides };
 }
 
 function defineContract(backend: Backend): void {
@@ -227,8 +240,15 @@ function defineContract(backend: Backend): void {
         await store.saveRemoteSegment(id, { platform: 'hubspot', segmentKey: 'champions', remoteId: `list-${name}`, name, query: '', updatedAt: NOW });
         await store.saveSegmentSnapshot(id, [snapshot(`seg-${name}`, 1)]);
         await store.startRun(id, name, NOW);
+        await store.saveModelState(id, 'clusters', { owner: name }, NOW);
+        await store.saveRuleSegment(id, ruleSegment('big-spenders', { name }));
+        assert.equal(await store.startHoldoutCohort(id, cohort('champions', [`${name}-t`], [`${name}-h`])), true);
       }
       await store.savePage(b, { customers: [customer('c3', { firstName: 'Bob' })] });
+      // Same keys in both shops: each sees only its own rows.
+      assert.deepEqual(await store.getModelState(a, 'clusters'), { owner: 'Alice' });
+      assert.deepEqual((await store.listRuleSegments(a)).map((r) => r.name), ['Alice']);
+      assert.deepEqual(await store.listHoldoutCohorts(a), [cohort('champions', ['Alice-t'], ['Alice-h'])]);
 
       assert.equal(await store.countCustomers(a), 2);
       assert.equal(await store.countCustomers(b), 3);
@@ -254,6 +274,9 @@ function defineContract(backend: Backend): void {
       assert.deepEqual(await store.getRemoteSegments(a, 'hubspot'), []);
       assert.deepEqual(await store.listSegmentSnapshot(a), []);
       assert.deepEqual(await store.listRuns(a), []);
+      assert.equal(await store.getModelState(a, 'clusters'), null);
+      assert.deepEqual(await store.listRuleSegments(a), []);
+      assert.deepEqual(await store.listHoldoutCohorts(a), []);
 
       assert.deepEqual(await store.getShopSettings(b), { tagPrefix: 'Bob:', shopify: null, hubspot: null });
       assert.equal(await store.countCustomers(b), 3);
@@ -267,6 +290,15 @@ function defineContract(backend: Backend): void {
       assert.equal((await store.getRemoteSegments(b, 'hubspot'))[0]?.remoteId, 'list-Bob');
       assert.deepEqual((await store.listSegmentSnapshot(b)).map((s) => s.definition.key), ['seg-Bob']);
       assert.deepEqual((await store.listRuns(b)).map((r) => r.trigger), ['Bob']);
+      assert.deepEqual(await store.getModelState(b, 'clusters'), { owner: 'Bob' });
+      assert.deepEqual((await store.listRuleSegments(b)).map((r) => r.name), ['Bob']);
+      assert.deepEqual(await store.listHoldoutCohorts(b), [cohort('champions', ['Bob-t'], ['Bob-h'])]);
+      // Deleting a rule segment of one shop leaves the other's with the same key; a recreated shop starts a new cohort.
+      assert.equal(await store.deleteRuleSegment(a, 'big-spenders'), false);
+      assert.equal((await store.listRuleSegments(b)).length, 1);
+      await store.ensureShop(a, LATER);
+      assert.equal(await store.startHoldoutCohort(a, cohort('champions', ['Alice-2'], [])), true);
+      assert.deepEqual(await store.listHoldoutCohorts(b), [cohort('champions', ['Bob-t'], ['Bob-h'])]);
     });
 
     test('streaming: every record once, in the documented order, across page boundaries', async () => {
@@ -589,6 +621,189 @@ function defineContract(backend: Backend): void {
       await untouched(b);
     });
 
+    test('settings keep the holdout settings and reject bad ones', async () => {
+      const id = shop('holdout-settings');
+      const base: ShopSettings = { tagPrefix: 'refinery:', shopify: null, hubspot: null };
+      await store.saveShopSettings(id, base, NOW);
+      assert.equal((await store.getShopSettings(id))?.holdout, undefined, 'none saved: undefined');
+      assert.ok(!('holdout' in ((await store.getShopSettings(id)) ?? {})));
+
+      const saved: ShopSettings = { ...base, holdout: { share: 0.1, salt: 's3cr3t "salt" 🦄' } };
+      await store.saveShopSettings(id, saved, NOW);
+      assert.deepEqual(await store.getShopSettings(id), saved);
+      for (const holdout of [{ share: 0, salt: 'x' }, { share: 0.5, salt: 'y'.repeat(200) }]) {
+        await store.saveShopSettings(id, { ...base, holdout }, NOW);
+        assert.deepEqual(await store.getShopSettings(id), { ...base, holdout });
+      }
+      await store.saveShopSettings(id, saved, NOW);
+
+      const badHoldouts: unknown[] = [
+        { share: -0.1, salt: 'x' }, { share: 0.6, salt: 'x' }, { share: Number.NaN, salt: 'x' }, { share: Number.POSITIVE_INFINITY, salt: 'x' },
+        { share: '0.1', salt: 'x' }, { salt: 'x' }, { share: 0.1, salt: '' }, { share: 0.1 }, { share: 0.1, salt: 7 },
+        { share: 0.1, salt: 'z'.repeat(201) }, { share: 0.1, salt: 'nul\u0000' }, null, 'ten percent', [0.1, 'x'],
+      ];
+      for (const holdout of badHoldouts) {
+        await rejectsWith(store.saveShopSettings(id, { ...base, holdout: holdout as never }, LATER), 'VALIDATION');
+      }
+      await assert.rejects(store.saveShopSettings(id, { ...base, holdout: { share: 0.6, salt: 'x' } }, LATER), /holdout share must be a number from 0 to 0\.5/);
+      assert.deepEqual(await store.getShopSettings(id), saved, 'rejected settings change nothing');
+      // Saved without holdout (settings are replaced as a whole): reads back without it.
+      await store.saveShopSettings(id, { ...base, holdout: undefined }, NOW);
+      assert.deepEqual(await store.getShopSettings(id), base);
+    });
+
+    test('model states: null when none, JSON round trip, replaced on save, per shop and name', async () => {
+      const id = shop('model-state');
+      await store.ensureShop(id, NOW);
+      assert.equal(await store.getModelState(id, 'clusters'), null);
+      const model = {
+        version: 2, k: 5, centroids: [[0.1 + 0.2, -1e-300, 1e21], [0, -5.5, 123456789.123]], scale: { mean: [1, 2], std: [0.5, 4] },
+        labels: ['champions', "it's \"quoted\" 🦄 \\ {a,b}"], empty: {}, none: null, flag: true,
+      };
+      await store.saveModelState(id, 'clusters', model, NOW);
+      assert.deepEqual(await store.getModelState(id, 'clusters'), model);
+      assert.equal(await store.getModelState(id, 'other'), null);
+
+      const replaced = { version: 3, k: 2 };
+      await store.saveModelState(id, 'clusters', replaced, LATER);
+      assert.deepEqual(await store.getModelState(id, 'clusters'), replaced, 'replaced as a whole, not merged');
+      // Any JSON value, including scalars that look like serialised JSON.
+      for (const [name, value] of [['string', '{"not":"parsed"}'], ['number', 42.5], ['array', [1, 'two', null]], ['false', false]] as const) {
+        await store.saveModelState(id, name, value, NOW);
+        assert.deepEqual(await store.getModelState(id, name), value, name);
+      }
+      assert.deepEqual(await store.getModelState(id, 'clusters'), replaced);
+
+      const cycle: Record<string, unknown> = {};
+      cycle['self'] = cycle;
+      const bad: Array<[string, unknown, string]> = [
+        ['', { a: 1 }, NOW], ['clusters', undefined, NOW], ['clusters', () => 1, NOW], ['clusters', { n: 1n }, NOW], ['clusters', cycle, NOW],
+        ['clusters', { text: 'nul\u0000' }, NOW], ['clusters', { ['key\u0000']: 1 }, NOW], ['clusters', { a: 1 }, 'not a date'], ['nul\u0000name', { a: 1 }, NOW],
+      ];
+      for (const [name, value, at] of bad) await rejectsWith(store.saveModelState(id, name, value, at), 'VALIDATION');
+      await rejectsWith(store.getModelState(id, ''), 'VALIDATION');
+      assert.deepEqual(await store.getModelState(id, 'clusters'), replaced, 'rejected saves change nothing');
+
+      const unknown = shop('model-state-unknown');
+      await rejectsWith(store.saveModelState(unknown, 'clusters', model, NOW), 'STORE');
+      assert.equal(await store.getModelState(unknown, 'clusters'), null);
+    });
+
+    test('rule segments: listed by key, upserted by key keeping createdAt, deleted', async () => {
+      const id = shop('rules');
+      await store.ensureShop(id, NOW);
+      assert.deepEqual(await store.listRuleSegments(id), []);
+      const spenders = ruleSegment('big-spenders', { rule: "spent > 500 and tag = 'vip' -- \"quoted\" 🦄" });
+      const lapsed = ruleSegment('lapsed-2', { name: 'Lapsed (2+ orders)' });
+      const a = ruleSegment('a', { createdAt: '2024-01-01T00:00:00.000+02:00' });
+      await store.saveRuleSegment(id, spenders);
+      await store.saveRuleSegment(id, lapsed);
+      await store.saveRuleSegment(id, a);
+      assert.deepEqual(await store.listRuleSegments(id), [a, spenders, lapsed]);
+
+      // Replacing keeps the original createdAt, whatever the caller passes.
+      const edited = { ...spenders, name: 'Big spenders (edited)', rule: 'spent > 1000', createdAt: LATER, updatedAt: LATER };
+      await store.saveRuleSegment(id, edited);
+      assert.deepEqual(await store.listRuleSegments(id), [a, { ...edited, createdAt: NOW }, lapsed]);
+
+      assert.equal(await store.deleteRuleSegment(id, 'lapsed-2'), true);
+      assert.equal(await store.deleteRuleSegment(id, 'lapsed-2'), false, 'already gone');
+      assert.equal(await store.deleteRuleSegment(id, 'never-saved'), false);
+      assert.equal(await store.deleteRuleSegment(shop('rules-unknown'), 'a'), false);
+      await rejectsWith(store.deleteRuleSegment(id, ''), 'INPUT');
+      const expected = [a, { ...edited, createdAt: NOW }];
+      assert.deepEqual(await store.listRuleSegments(id), expected);
+      // Saved again after a delete: a new segment, with the createdAt given now.
+      await store.saveRuleSegment(id, { ...lapsed, createdAt: LATER });
+      assert.deepEqual(await store.listRuleSegments(id), [...expected, { ...lapsed, createdAt: LATER }]);
+      assert.equal(await store.deleteRuleSegment(id, 'lapsed-2'), true);
+
+      const bad: RuleSegment[] = [
+        ruleSegment(''), ruleSegment('Big-Spenders'), ruleSegment('big spenders'), ruleSegment('big_spenders'), ruleSegment('-x'), ruleSegment('x-'),
+        ruleSegment('a--b'), ruleSegment('k'.repeat(61)), ruleSegment('a', { name: '' }), ruleSegment('a', { name: '   ' }), ruleSegment('a', { rule: '' }),
+        ruleSegment('a', { rule: 'spent > 1\u0000' }), ruleSegment('a', { name: 'nul\u0000' }), ruleSegment('a', { name: 7 as never }),
+        ruleSegment('a', { createdAt: 'yesterday' }), ruleSegment('a', { updatedAt: '' }), ruleSegment(7 as never),
+      ];
+      for (const segment of bad) await rejectsWith(store.saveRuleSegment(id, segment), 'VALIDATION');
+      assert.deepEqual(await store.listRuleSegments(id), expected, 'rejected saves change nothing');
+      await store.saveRuleSegment(id, ruleSegment('k'.repeat(60)));
+      assert.equal(await store.deleteRuleSegment(id, 'k'.repeat(60)), true);
+
+      const unknown = shop('rules-unknown');
+      await rejectsWith(store.saveRuleSegment(unknown, a), 'STORE');
+      assert.deepEqual(await store.listRuleSegments(unknown), []);
+    });
+
+    test('holdout cohorts: recorded once per segment, read back with sorted groups', async () => {
+      const id = shop('cohorts');
+      await store.ensureShop(id, NOW);
+      assert.deepEqual(await store.listHoldoutCohorts(id), []);
+      // Byte order differs from JavaScript's UTF-16 order for '\uFF5E' and an emoji, and puts '10' before '9'.
+      const treated = ['gid-9', 'gid-10', 'b', 'B', 'é', 'z', '\u{1F600}', '\uFF5E', 'person: "quoted" \\ {a,b}'];
+      const holdout = ['h-2', 'h-1', 'H-3'];
+      assert.notDeepEqual(byteSorted(treated), [...treated].sort(), 'the test ids tell byte order from UTF-16 order');
+      const champions = cohort('champions', treated, holdout, { share: 0.25 });
+      assert.equal(await store.startHoldoutCohort(id, champions), true);
+      const stored = { ...champions, treated: byteSorted(treated), holdout: byteSorted(holdout) };
+      assert.deepEqual(await store.listHoldoutCohorts(id), [stored]);
+
+      // Recorded once: a second call for the same key changes nothing, whatever it holds.
+      assert.equal(await store.startHoldoutCohort(id, cohort('champions', ['someone-else'], ['gid-9'], { startedAt: LATER, share: 0.5 })), false);
+      assert.equal(await store.startHoldoutCohort(id, champions), false);
+      assert.deepEqual(await store.listHoldoutCohorts(id), [stored]);
+
+      // Cohorts are listed by segment key; empty groups and a share of 0 are fine; duplicates within a group are kept once.
+      const atRisk = cohort('at-risk', ['p2', 'p1', 'p2'], [], { share: 0, startedAt: '2024-05-02T00:00:00.000+02:00' });
+      const empty = cohort('zz-empty', [], []);
+      assert.equal(await store.startHoldoutCohort(id, empty), true);
+      assert.equal(await store.startHoldoutCohort(id, atRisk), true);
+      const all = [{ ...atRisk, treated: ['p1', 'p2'] }, stored, empty];
+      assert.deepEqual(await store.listHoldoutCohorts(id), all);
+
+      const bad: HoldoutCohort[] = [
+        cohort('', ['a'], []), cohort('Champions', ['a'], []), cohort('new seg', ['a'], []), cohort('new', ['a'], [], { startedAt: 'yesterday' }),
+        cohort('new', ['a'], [], { share: -0.1 }), cohort('new', ['a'], [], { share: 0.6 }), cohort('new', ['a'], [], { share: Number.NaN }),
+        cohort('new', ['a', ''], []), cohort('new', ['a'], ['']), cohort('new', ['a', 'b'], ['c', 'b']), cohort('new', ['a', 7 as never], []),
+        cohort('new', ['nul\u0000'], []), cohort('new', 'a' as never, []), cohort('new', ['a'], null as never),
+      ];
+      for (const c of bad) await rejectsWith(store.startHoldoutCohort(id, c), 'VALIDATION');
+      // A bad cohort for a key already recorded is rejected too, and changes nothing either.
+      await rejectsWith(store.startHoldoutCohort(id, cohort('champions', ['a'], ['a'])), 'VALIDATION');
+      assert.deepEqual(await store.listHoldoutCohorts(id), all, 'rejected cohorts change nothing');
+
+      const unknown = shop('cohorts-unknown');
+      await rejectsWith(store.startHoldoutCohort(unknown, champions), 'STORE');
+      assert.deepEqual(await store.listHoldoutCohorts(unknown), []);
+
+      // Calls racing for one key (on PostgreSQL, on separate connections): exactly one records its cohort, whole.
+      const racers = Array.from({ length: 4 }, (_, i) => cohort('raced', Array.from({ length: 1500 }, (_, j) => `r${i}-${j}`), [`h${i}`]));
+      const results = await Promise.all(racers.map((c) => store.startHoldoutCohort(id, c)));
+      assert.equal(results.filter(Boolean).length, 1, `results ${results.join(', ')}`);
+      const winner = racers[results.indexOf(true)];
+      assert.ok(winner !== undefined);
+      const raced = (await store.listHoldoutCohorts(id)).find((c) => c.segmentKey === 'raced');
+      assert.deepEqual(raced, { ...winner, treated: byteSorted(winner.treated) });
+    });
+
+    test('a holdout cohort of 100,000 people is recorded quickly in one transaction', async (t) => {
+      const id = shop('cohort-bulk');
+      await store.ensureShop(id, NOW);
+      const people = Array.from({ length: 100_000 }, (_, i) => `gid://shopify/Customer/${(i * 7919) % 100_000}`);
+      const big = cohort('champions', people.filter((_, i) => i % 10 !== 0), people.filter((_, i) => i % 10 === 0));
+      const started = performance.now();
+      assert.equal(await store.startHoldoutCohort(id, big), true);
+      const written = performance.now() - started;
+      const [read] = await store.listHoldoutCohorts(id);
+      const elapsed = performance.now() - started;
+      t.diagnostic(`${backend.name}: cohort of 100,000 people written in ${written.toFixed(0)} ms, read back in ${(elapsed - written).toFixed(0)} ms`);
+      assert.ok(elapsed < 10_000, `recording and reading the cohort took ${elapsed} ms`);
+      assert.deepEqual(read, { ...big, treated: byteSorted(big.treated), holdout: byteSorted(big.holdout) });
+
+      // A failing write (a shop that was never ensured) leaves nothing behind, members included.
+      await rejectsWith(store.startHoldoutCohort(shop('cohort-bulk-unknown'), big), 'STORE');
+      assert.deepEqual(await store.listHoldoutCohorts(shop('cohort-bulk-unknown')), []);
+    });
+
     test('migrating a version-1 database that holds data to the latest version keeps the data', async () => {
       const old = backend.createDatabase();
       try {
@@ -628,11 +843,20 @@ function defineContract(backend: Backend): void {
         await latest.saveRemoteSegment(id, { ...segment, platform: 'hubspot', remoteId: '12' });
         assert.deepEqual(await latest.getWrittenMemberships(id, 'shopify'), new Map([['champions', new Set(['c1'])]]));
         assert.deepEqual(await latest.getRemoteSegments(id, 'shopify'), [segment]);
+        await latest.saveModelState(id, 'clusters', { k: 3 }, NOW);
+        await latest.saveRuleSegment(id, ruleSegment('big-spenders'));
+        assert.equal(await latest.startHoldoutCohort(id, cohort('champions', ['c1'], ['c2'])), true);
+        assert.deepEqual(await latest.getModelState(id, 'clusters'), { k: 3 });
+        assert.deepEqual(await latest.listRuleSegments(id), [ruleSegment('big-spenders')]);
+        assert.deepEqual(await latest.listHoldoutCohorts(id), [cohort('champions', ['c1'], ['c2'])]);
         await latest.deleteShop(id);
         assert.equal(await latest.countContacts(id), 0);
         assert.equal(await latest.countCustomers(id), 0);
         assert.equal((await latest.getWrittenProperties(id)).size, 0);
         assert.equal((await latest.getWrittenMemberships(id, 'hubspot')).size, 0);
+        assert.equal(await latest.getModelState(id, 'clusters'), null);
+        assert.deepEqual(await latest.listRuleSegments(id), []);
+        assert.deepEqual(await latest.listHoldoutCohorts(id), []);
         assert.deepEqual(await latest.listShops(), []);
       } finally {
         await old.drop();

@@ -24,6 +24,20 @@ export interface ShopSettings {
    * requestsPerTenSeconds a positive whole number, createContacts a boolean.
    */
   hubspot?: HubSpotSettings | null;
+  /**
+   * Holdouts (core/holdout/holdout.md). May be omitted when saving; getShopSettings returns what
+   * was saved, or undefined. saveShopSettings checks it (VALIDATION): an object (not null), share a
+   * finite number from 0 to 0.5, salt a non-empty string of at most 200 characters without NUL
+   * characters.
+   */
+  holdout?: HoldoutSettings;
+}
+
+export interface HoldoutSettings {
+  /** Share of each segment held out of the write-back, 0 to 0.5 (0 holds nobody out). */
+  share: number;
+  /** Random per-shop salt, chosen once; changing it redraws every holdout. */
+  salt: string;
 }
 
 export interface HubSpotSettings {
@@ -70,6 +84,31 @@ export interface SegmentSnapshot {
   revenue: number;
   revenueShare: number;
   computedAt: string;
+}
+
+/** A segment written by a user in the rule language (core/rules). */
+export interface RuleSegment {
+  /** Lower-case slug, unique per shop; the segment key is `rule-<key>`. */
+  key: string;
+  name: string;
+  /** The rule text as the user wrote it. */
+  rule: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Who was treated and who was held out of a segment when it was first written back: the groups a
+ * lift report compares. Recorded once per segment; later runs never change it.
+ */
+export interface HoldoutCohort {
+  segmentKey: string;
+  startedAt: string;
+  share: number;
+  /** Person ids, sorted. */
+  treated: string[];
+  /** Person ids, sorted. */
+  holdout: string[];
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -164,6 +203,47 @@ export interface Store {
   /** Replaces the shop's segment snapshot (definitions with size and revenue share). */
   saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void>;
   listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]>;
+
+  /**
+   * A model a run keeps for the next one (the cluster model, so cluster ids stay stable), by name;
+   * null when none was saved. Values are JSON-serialisable; names non-empty (VALIDATION).
+   */
+  getModelState(shopId: string, name: string): Promise<unknown>;
+  /**
+   * Replaces the named model state (as JSON: what JSON.stringify drops or changes, such as
+   * undefined properties or NaN, reads back the JSON way). VALIDATION for an empty name, a value
+   * JSON.stringify cannot serialise (undefined, a function, a BigInt, a cycle), a NUL character in
+   * the name or in any string or key of the value, or `at` not a timestamp. The shop must exist
+   * (RefineryError STORE otherwise).
+   */
+  saveModelState(shopId: string, name: string, value: unknown, at: string): Promise<void>;
+
+  /** Rule segments of the shop, sorted by key (byte order). */
+  listRuleSegments(shopId: string): Promise<RuleSegment[]>;
+  /**
+   * Creates or replaces a rule segment by key (createdAt kept on replace: the given one is ignored
+   * then). VALIDATION for a key that is not a lower-case slug of at most 60 characters, an empty
+   * (or blank) name or rule, NUL characters, or createdAt / updatedAt not a timestamp. The shop must
+   * exist (RefineryError STORE otherwise).
+   */
+  saveRuleSegment(shopId: string, segment: RuleSegment): Promise<void>;
+  /** Returns whether a rule segment with that key existed (false for an unknown shop); an empty key is INPUT. */
+  deleteRuleSegment(shopId: string, key: string): Promise<boolean>;
+
+  /**
+   * Every recorded holdout cohort of the shop, sorted by segment key, each group's person ids sorted
+   * (byte order, so both backends agree), read from one consistent snapshot.
+   */
+  listHoldoutCohorts(shopId: string): Promise<HoldoutCohort[]>;
+  /**
+   * Records a segment's cohort, in one transaction, unless one is already recorded for that key
+   * (then nothing changes and false is returned; a concurrent call for the same key also gets
+   * false). Returns true when recorded. VALIDATION (checked first, even when a cohort is already
+   * recorded) for a key that is not a lower-case slug, a startedAt that is not a timestamp, a share
+   * outside 0..0.5, a person id that is not a non-empty string without NUL characters, or one in both
+   * groups; a person listed twice in one group is stored once. The shop must exist (STORE otherwise).
+   */
+  startHoldoutCohort(shopId: string, cohort: HoldoutCohort): Promise<boolean>;
 
   startRun(shopId: string, trigger: string, now: string): Promise<RunRecord>;
   /** Fails with RefineryError NOT_FOUND when the shop has no such run. */

@@ -1,56 +1,85 @@
 // Compute stage: one person per normalised email across Shopify customers, CSV-imported customers
-// and HubSpot contacts (core/identity.md), then the pure core on people: order aggregates keyed by
-// person, RFM scores, memberships, summary. Orders stream out of the store page by page; memory
-// grows with people, not orders.
-import { createCustomerAggregator, type CustomerAggregate } from '../../core/customer-aggregate.ts';
+// and HubSpot contacts (core/identity.md); one pass over the orders for aggregates (RFM), feature
+// snapshots (now and one prediction horizon back) and purchase history; then the pure core refines
+// them into every segment and score (core/segments/segments.md). The cluster model of the
+// previous run is read back so that cluster ids stay stable. Orders stream out of the store page by
+// page; memory grows with people, not orders.
+import type { ClusterModel } from '../../core/clusters/cluster-model.ts';
+import type { CustomerAggregate } from '../../core/customer-aggregate.ts';
 import { shopifyMemberships, type IdentityResolution } from '../../core/identity.ts';
+import { MS_PER_DAY } from '../../core/instant.ts';
 import type { Memberships } from '../../core/model.ts';
-import { createPersonOrderKeyer } from '../../core/profile.ts';
-import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, scoreRfm, type RfmScore } from '../../core/rfm.ts';
+import { scoreRfm } from '../../core/rfm.ts';
+import { REFINE_DEFAULTS, refineSegments, type RefinedSegments } from '../../core/segments/refine.ts';
 import { summarizeSegments, type SegmentSummary } from '../../core/segment-summary.ts';
+import { readHistory } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
-import { loadPeople } from './load-people.ts';
+
+export const CLUSTER_MODEL_STATE = 'cluster-model';
 
 export interface ComputedSegments {
   identity: IdentityResolution;
   /** Keyed by person id. */
   aggregates: CustomerAggregate[];
-  scores: RfmScore[];
-  /** Segment key -> person ids. */
+  refined: RefinedSegments;
+  /** Segment key -> person ids (all segments, before holdouts). */
   memberships: Memberships;
-  /** Segment key -> Shopify customer GIDs (every Shopify customer of a member person). */
-  shopify: Memberships;
-  /** Person id -> RFM segment key. */
-  rfmGroupOf: Map<string, string>;
   summary: SegmentSummary;
   /** Current number of tags (all apps') per Shopify customer, for the 250-tag limit. */
   tagCounts: Map<string, number>;
 }
 
-export async function computeSegments(store: Store, shopId: string, asOf: string): Promise<ComputedSegments> {
+function isClusterModel(value: unknown): value is ClusterModel {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'cluster-model' && (value as { version?: unknown }).version === 1;
+}
+
+export async function computeSegments(store: Store, shopId: string, asOf: string, options: { horizonDays?: number } = {}): Promise<ComputedSegments> {
+  const horizonDays = options.horizonDays ?? REFINE_DEFAULTS.horizonDays;
+  const cutoff = new Date(Date.parse(asOf) - horizonDays * MS_PER_DAY).toISOString();
   const tagCounts = new Map<string, number>();
-  const { identity } = await loadPeople(store, shopId, {
-    customers: (page) => {
+  const history = await readHistory(store, shopId, {
+    snapshots: [{ label: 'now', asOf }, { label: 'cutoff', asOf: cutoff }],
+    qualityAsOf: asOf,
+    aggregatesAsOf: asOf,
+    onCustomers: (page) => {
       for (const customer of page) if (customer.source === 'shopify') tagCounts.set(customer.id, customer.tags.length);
     },
   });
-
-  const aggregator = createCustomerAggregator({ asOf });
-  aggregator.addCustomers(identity.people.map((p) => p.personId));
-  const keyer = createPersonOrderKeyer(identity.index);
-  for await (const page of store.iterateOrders(shopId)) aggregator.addOrders(keyer.keyOrders(page));
-  const aggregates = aggregator.result();
-  const scores = scoreRfm(aggregates, asOf);
-  const memberships = rfmMemberships(scores);
-  const rfmGroupOf = new Map(scores.map((s) => [s.customerId, RFM_GROUPS[s.group].key]));
+  const now = history.snapshots.get('now');
+  const atCutoff = history.snapshots.get('cutoff');
+  if (!now || !atCutoff) throw new Error('readHistory returned no feature snapshots');
+  const asOfMs = Date.parse(asOf);
+  const productTypes = new Map<string, string[]>();
+  for (const [personId, orders] of history.orders) {
+    const types = [...orders.productTypes].filter(([, first]) => first <= asOfMs).map(([type]) => type).sort();
+    if (types.length > 0) productTypes.set(personId, types);
+  }
+  const previous = await store.getModelState(shopId, CLUSTER_MODEL_STATE);
+  const rules = await store.listRuleSegments(shopId);
+  const refined = refineSegments({
+    asOf,
+    people: history.identity.people,
+    aggregates: history.aggregates,
+    rfm: scoreRfm(history.aggregates, asOf),
+    featuresNow: now,
+    featuresAtCutoff: atCutoff,
+    orders: history.orders,
+    productTypes,
+    previousClusters: isClusterModel(previous) ? previous : null,
+    rules,
+    options: { horizonDays },
+  });
   return {
-    identity,
-    aggregates,
-    scores,
-    memberships,
-    shopify: shopifyMemberships(memberships, identity.index),
-    rfmGroupOf,
-    summary: summarizeSegments(memberships, aggregates, RFM_SEGMENTS),
+    identity: history.identity,
+    aggregates: history.aggregates,
+    refined,
+    memberships: refined.memberships,
+    summary: summarizeSegments(refined.memberships, history.aggregates, refined.definitions),
     tagCounts,
   };
+}
+
+/** Segment key -> Shopify customer GIDs of the member people. */
+export function toShopify(memberships: Memberships, identity: IdentityResolution): Memberships {
+  return shopifyMemberships(memberships, identity.index);
 }

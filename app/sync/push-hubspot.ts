@@ -3,6 +3,8 @@
 // allow: a Shopify customer with marketing consent, when the admin turned creation on.
 import { contactsToCreate, type Person } from '../../core/identity.ts';
 import type { Memberships, SegmentDefinition } from '../../core/model.ts';
+import { RFM_SEGMENTS } from '../../core/rfm.ts';
+import type { PersonScores } from '../../core/segments/person-scores.ts';
 import { segmentName } from '../../core/segment-tags.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import { ensureLists, pushMemberships } from '../../connectors/hubspot/list-push.ts';
@@ -18,20 +20,30 @@ export interface HubSpotPushResult extends HubSpotWriteCounts {
 
 export interface HubSpotPushInput {
   people: readonly Person[];
-  /** Segment key -> person ids. */
+  /** Segment key -> person ids to write (holdouts already left out). */
   memberships: Memberships;
   /** Person id -> RFM segment key. */
   rfmGroupOf: ReadonlyMap<string, string>;
+  /** Person id -> cluster, predictions and CLV. */
+  scores: ReadonlyMap<string, PersonScores>;
   definitions: readonly SegmentDefinition[];
-  rfmDefinitions: readonly SegmentDefinition[];
   allowCreate: boolean;
 }
 
+/** A number as HubSpot stores it: plain decimal text; '' (no value) for null or anything not finite. */
+export function numberValue(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
+}
+
 /** The property values a person should carry in HubSpot. */
-function desiredValues(segmentKeys: string[], rfmKey: string | undefined): Record<string, string> {
+export function desiredValues(segmentKeys: string[], rfmKey: string | undefined, scores: PersonScores | undefined): Record<string, string> {
   return {
     [REFINERY_PROPERTIES.segments]: [...segmentKeys].sort().join(';'),
     [REFINERY_PROPERTIES.rfmGroup]: rfmKey ?? '',
+    [REFINERY_PROPERTIES.cluster]: scores?.cluster ?? '',
+    [REFINERY_PROPERTIES.purchasePropensity]: numberValue(scores?.purchasePropensity),
+    [REFINERY_PROPERTIES.churnRisk]: numberValue(scores?.churnRisk),
+    [REFINERY_PROPERTIES.predictedClv]: numberValue(scores?.predictedClv),
   };
 }
 
@@ -54,7 +66,7 @@ export async function pushHubSpot(
     client,
     refineryProperties(
       input.definitions.map((d) => ({ value: d.key, label: d.name })),
-      input.rfmDefinitions.map((d) => ({ value: d.key, label: d.name })),
+      RFM_SEGMENTS.map((d) => ({ value: d.key, label: d.name })),
     ),
   );
   result.propertiesCreated = schema.propertiesCreated;
@@ -84,7 +96,7 @@ export async function pushHubSpot(
   for (const person of input.people) {
     if (!person.hubspotContactId) continue;
     contactOf.set(person.personId, person.hubspotContactId);
-    const values = desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId));
+    const values = desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId), input.scores.get(person.personId));
     if (person.email && !sameValues(values, written.get(person.hubspotContactId))) {
       changes.push({ email: person.email, values });
       personByEmail.set(person.email, person);
@@ -92,7 +104,7 @@ export async function pushHubSpot(
   }
   for (const person of contactsToCreate(input.people, { allowCreate: input.allowCreate })) {
     if (!person.email) continue;
-    changes.push({ email: person.email, values: desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId)) });
+    changes.push({ email: person.email, values: desiredValues(keysOf.get(person.personId) ?? [], input.rfmGroupOf.get(person.personId), input.scores.get(person.personId)) });
     personByEmail.set(person.email, person);
   }
   const pushed = await pushProperties(client, changes, async (writes) => {
@@ -107,30 +119,35 @@ export async function pushHubSpot(
   result.contactsCreated = pushed.created;
   for (const f of pushed.failed) result.errors.push({ code: 'PROPERTY_WRITE', message: `${f.email}: ${f.message}` });
 
-  // Memberships: per list, the difference between the members now and those last written.
+  // Memberships: per list, the difference between the members now and those last written. A
+  // segment that no longer exists (a retired cluster, a deleted rule) has its list emptied.
   const writtenMembers = await store.getWrittenMemberships(shopId, 'hubspot');
-  for (const definition of input.definitions) {
-    const listId = lists.lists.get(definition.key);
+  const listIdOf = new Map(lists.lists);
+  for (const remote of await store.getRemoteSegments(shopId, 'hubspot')) if (!listIdOf.has(remote.segmentKey)) listIdOf.set(remote.segmentKey, remote.remoteId);
+  const defined = new Set(input.definitions.map((d) => d.key));
+  const keys = [...defined, ...[...writtenMembers.keys()].filter((key) => !defined.has(key)).sort()];
+  for (const key of keys) {
+    const listId = listIdOf.get(key);
     if (!listId) continue;
     const want = new Set<string>();
-    for (const personId of input.memberships.get(definition.key) ?? []) {
+    for (const personId of input.memberships.get(key) ?? []) {
       const contactId = contactOf.get(personId);
       if (contactId) want.add(contactId);
     }
-    const have = writtenMembers.get(definition.key) ?? new Set<string>();
+    const have = writtenMembers.get(key) ?? new Set<string>();
     const add = [...want].filter((id) => !have.has(id)).sort();
     const remove = [...have].filter((id) => !want.has(id)).sort();
     if (add.length === 0 && remove.length === 0) continue;
     const done = await pushMemberships(client, listId, add, remove);
     await store.recordMembershipWrite(shopId, {
       platform: 'hubspot',
-      added: done.added.map((customerId) => ({ segmentKey: definition.key, customerId })),
-      removed: done.removed.map((customerId) => ({ segmentKey: definition.key, customerId })),
+      added: done.added.map((customerId) => ({ segmentKey: key, customerId })),
+      removed: done.removed.map((customerId) => ({ segmentKey: key, customerId })),
       at: at(),
     });
     result.membershipsAdded += done.added.length;
     result.membershipsRemoved += done.removed.length;
-    if (done.missing.length > 0) result.errors.push({ code: 'LIST_MEMBER_MISSING', message: `${definition.key}: HubSpot does not know contacts ${done.missing.slice(0, 10).join(', ')}${done.missing.length > 10 ? ` and ${done.missing.length - 10} more` : ''}` });
+    if (done.missing.length > 0) result.errors.push({ code: 'LIST_MEMBER_MISSING', message: `${key}: HubSpot does not know contacts ${done.missing.slice(0, 10).join(', ')}${done.missing.length > 10 ? ` and ${done.missing.length - 10} more` : ''}` });
     options.progress('hubspot.lists', `${result.membershipsAdded} added, ${result.membershipsRemoved} removed`);
   }
   return result;

@@ -1,11 +1,12 @@
 // One sync run for one shop: pull (Shopify, and HubSpot when connected) -> store -> people and
 // segments -> diff -> push to each platform, recorded as a run.
 import { RefineryError, describeError } from '../../core/errors.ts';
-import { RFM_SEGMENTS } from '../../core/rfm.ts';
+import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { Store } from '../store/store.ts';
-import { computeSegments } from './compute-segments.ts';
+import { CLUSTER_MODEL_STATE, computeSegments, toShopify } from './compute-segments.ts';
+import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
 import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
 import { pushHubSpot } from './push-hubspot.ts';
@@ -37,6 +38,8 @@ function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnect
       hubspot: { requests: 0, searchRequests: 0, rateLimited: 0, retries: 0 },
     },
     segments: [],
+    refinement: null,
+    holdout: null,
     errors: [],
     durationMs: 0,
   };
@@ -87,19 +90,30 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       duplicateEmailContacts: identity.duplicateEmailContacts,
     };
     report.segments = computed.summary.segments;
+    const refined = computed.refined;
+    report.refinement = refined.report;
+    const definitionOf = new Map(refined.definitions.map((d) => [d.key, d]));
     await store.saveSegmentSnapshot(
       options.shopId,
       computed.summary.segments.map((row) => ({
-        definition: RFM_SEGMENTS.find((d) => d.key === row.key) ?? { key: row.key, name: row.name, kind: 'rfm', description: '' },
+        definition: definitionOf.get(row.key) ?? { key: row.key, name: row.name, kind: 'rule', description: '' },
         size: row.size,
         revenue: row.revenue,
         revenueShare: row.revenueShare,
         computedAt: asOf,
       })),
     );
+    if (refined.clusterModel) await store.saveModelState(options.shopId, CLUSTER_MODEL_STATE, refined.clusterModel, deps.now().toISOString());
+
+    // Holdouts: a deterministic share of each segment is kept out of every write-back.
+    const holdout = await ensureHoldoutSettings(store, options.shopId, settings, deps);
+    const split = splitMemberships(computed.memberships, { salt: holdout.salt, share: holdout.share });
+    let heldOut = 0;
+    for (const members of split.holdout.values()) heldOut += members.size;
+    report.holdout = { share: holdout.share, heldOutMemberships: heldOut, cohortsStarted: 0 };
 
     deps.progress('push', 'writing tag and segment changes to Shopify');
-    const pushed = await pushShopify(store, options.shopId, client, computed.shopify, computed.tagCounts, RFM_SEGMENTS, {
+    const pushed = await pushShopify(store, options.shopId, client, toShopify(split.treated, computed.identity), computed.tagCounts, refined.definitions, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
       pollIntervalMs: options.pollIntervalMs,
@@ -125,10 +139,10 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
         hubspot,
         {
           people: computed.identity.people,
-          memberships: computed.memberships,
-          rfmGroupOf: computed.rfmGroupOf,
-          definitions: RFM_SEGMENTS,
-          rfmDefinitions: RFM_SEGMENTS,
+          memberships: split.treated,
+          rfmGroupOf: refined.rfmGroupOf,
+          scores: refined.scores,
+          definitions: refined.definitions,
           allowCreate: settings.hubspot.createContacts,
         },
         { now: deps.now, progress: deps.progress },
@@ -137,6 +151,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       report.wrote.hubspot = counts;
       report.errors.push(...errors);
     }
+    // The first write-back of a segment starts its lift measurement: who was treated, who held out.
+    report.holdout.cohortsStarted = await recordCohorts(store, options.shopId, split, holdout.share, deps.now().toISOString());
   } catch (error) {
     report.status = 'failed';
     report.errors.push({ code: error instanceof RefineryError ? error.code : 'INTERNAL', message: describeError(error) });

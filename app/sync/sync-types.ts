@@ -1,5 +1,6 @@
 // The shapes a sync run reports, shared by the CLI, the demo and (later) the admin UI.
 import type { SegmentSummaryRow } from '../../core/segment-summary.ts';
+import type { RefineReport } from '../../core/segments/refine.ts';
 
 /** What a sync wrote to HubSpot. */
 export interface HubSpotWriteCounts {
@@ -46,6 +47,10 @@ export interface SyncReport {
     hubspot: { requests: number; searchRequests: number; rateLimited: number; retries: number };
   };
   segments: SegmentSummaryRow[];
+  /** Clusters, predictions, micro-segments and rules of this run; null when the run failed before. */
+  refinement: RefineReport | null;
+  /** Holdouts of this run: share, memberships kept out of the write-back, lift cohorts started. */
+  holdout: { share: number; heldOutMemberships: number; cohortsStarted: number } | null;
   errors: Array<{ code: string; message: string }>;
   durationMs: number;
 }

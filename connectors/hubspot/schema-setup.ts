@@ -22,10 +22,10 @@ export function refineryProperties(segmentOptions: EnumOption[], rfmOptions: Enu
   return [
     { name: REFINERY_PROPERTIES.segments, label: 'Refinery segments', type: 'enumeration', fieldType: 'checkbox', description: 'Refined segments this contact belongs to.', options: segmentOptions },
     { name: REFINERY_PROPERTIES.rfmGroup, label: 'Refinery RFM group', type: 'enumeration', fieldType: 'select', description: 'Recency-frequency-monetary group.', options: rfmOptions },
-    { name: REFINERY_PROPERTIES.cluster, label: 'Refinery cluster', type: 'string', fieldType: 'text', description: 'Behaviour cluster (filled once clusters exist).' },
-    { name: REFINERY_PROPERTIES.purchasePropensity, label: 'Refinery purchase propensity', type: 'number', fieldType: 'number', description: 'Probability of an order in the next 30 days (filled once predictions exist).' },
-    { name: REFINERY_PROPERTIES.churnRisk, label: 'Refinery churn risk', type: 'number', fieldType: 'number', description: 'Probability of churn (filled once predictions exist).' },
-    { name: REFINERY_PROPERTIES.predictedClv, label: 'Refinery predicted CLV', type: 'number', fieldType: 'number', description: 'Predicted 12-month customer value (filled once predictions exist).' },
+    { name: REFINERY_PROPERTIES.cluster, label: 'Refinery cluster', type: 'string', fieldType: 'text', description: 'Behaviour cluster the contact falls in (empty without orders or clusters).' },
+    { name: REFINERY_PROPERTIES.purchasePropensity, label: 'Refinery purchase propensity', type: 'number', fieldType: 'number', description: 'Probability (0 to 1) of an order in the next 30 days (empty for people who never bought).' },
+    { name: REFINERY_PROPERTIES.churnRisk, label: 'Refinery churn risk', type: 'number', fieldType: 'number', description: 'Probability (0 to 1) that a past buyer places no order in the next 30 days.' },
+    { name: REFINERY_PROPERTIES.predictedClv, label: 'Refinery predicted CLV', type: 'number', fieldType: 'number', description: 'Predicted spend over the next 12 months (BG/NBD and Gamma-Gamma), shop currency.' },
   ];
 }
 

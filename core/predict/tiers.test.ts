@@ -13,6 +13,14 @@ test('relative rule: top 20 % with 1.5x lift is high, top 50 % above base is med
   assert.deepEqual(assignTiers(p, 0.5).slice(0, 3), ['high', 'medium', 'low']);
 });
 
+test('a high base rate (churn): high asks for half the way from the base rate to 1, since 1.5x is out of reach', () => {
+  // Base rate 0.8: the bar for high is 0.9 (1.5 x 0.8 = 1.2 cannot be met).
+  const p = [0.97, 0.93, 0.88, 0.85, 0.82, 0.8, 0.7, 0.6, 0.5, 0.3];
+  assert.deepEqual(assignTiers(p, 0.8).slice(0, 6), ['high', 'high', 'medium', 'medium', 'medium', 'low']);
+  // At base rates up to 0.5 the 1.5x bar is the lower one and applies unchanged.
+  assert.deepEqual(assignTiers([0.74, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2], 0.5)[0], 'medium');
+});
+
 test('a model with no signal (everyone at the base rate) puts everyone in medium; base rate 0 in low', () => {
   assert.deepEqual(assignTiers([0.1, 0.1, 0.1], 0.1), ['medium', 'medium', 'medium']);
   assert.deepEqual(assignTiers([0, 0], 0), ['low', 'low']);

@@ -2,7 +2,8 @@
 //
 // Default rule, 'relative' (rank and lift together), over the scored population:
 // - high:   in the top 20 % (fewer than 20 % of rows have a strictly higher probability)
-//           and p >= 1.5 x base rate;
+//           and p >= 1.5 x base rate, or, when that is out of reach (base rate above 1/3),
+//           p at least halfway from the base rate to 1 (churn, where most past buyers lapse);
 // - medium: not high, in the top 50 %, and p >= base rate;
 // - low:    everyone else.
 // and always p > 0 for high and medium. The rank keeps tiers a useful size whatever the
@@ -47,9 +48,11 @@ export function assignTiers(probabilities: readonly number[], baseRate: number, 
   sorted.forEach((p, i) => {
     if (!higherCount.has(p)) higherCount.set(p, i);
   });
+  // A lift bar above 1 can never be met; then ask for half the remaining way to certainty.
+  const highBar = Math.min(rule.highLift * baseRate, (baseRate + 1) / 2);
   return probabilities.map((p) => {
     const share = (higherCount.get(p) ?? 0) / n;
-    if (p > 0 && share < rule.highShare && p >= rule.highLift * baseRate) return 'high';
+    if (p > 0 && share < rule.highShare && p >= highBar) return 'high';
     if (p > 0 && share < rule.mediumShare && p >= rule.mediumLift * baseRate) return 'medium';
     return 'low';
   });

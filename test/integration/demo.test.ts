@@ -1,6 +1,7 @@
 // `npm run demo`: the whole loop on the real sample; while it serves, a second
 // `refinery sync --json` from another process writes nothing.
 import assert from 'node:assert/strict';
+import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import { test } from 'node:test';
 import { cliEnv, runCli, spawnCli } from '../support/run-cli.ts';
 
@@ -24,17 +25,19 @@ test('demo tags customers and creates native segments, then a separate sync writ
       demo.on('close', () => reject(new Error(`demo exited early:\n${out}\n${err}`)));
     });
     assert.match(out, /== First sync ==/);
-    assert.match(out, /wrote to Shopify: [1-9]\d* tags added, 0 removed, 11 segments created, 0 updated/);
+    assert.match(out, /wrote to Shopify: [1-9]\d* tags added, 0 removed, (\d+) segments created, 0 updated/);
     assert.match(out, /refinery:champions\s+[1-9]/, 'champions are tagged in the emulated store');
     assert.match(out, /Refinery · Champions/);
     assert.match(out, /Second sync[\s\S]*wrote 0 tags added, 0 removed, 0 segments created, 0 updated/);
-    assert.match(out, /wrote to HubSpot: [1-9]\d* contacts upserted \(\d+ created\), 11 lists created, [1-9]\d* memberships added, 0 removed, 6 properties created/);
+    assert.match(out, /wrote to HubSpot: [1-9]\d* contacts upserted \(\d+ created\), (\d+) lists created, [1-9]\d* memberships added, 0 removed, 6 properties created/);
     assert.match(out, /HubSpot: 0 contacts upserted, 0 lists created, 0 memberships added, 0 removed/);
     // One person on both platforms carries the same segment on both sides.
-    const both = out.match(/tags refinery:([a-z-]+)\n\s+HubSpot contact \d+: lists Refinery · [^;]+; refinery_segments = ([a-z-]+), refinery_rfm_group = ([a-z-]+)/);
+    const both = out.match(/tags ([a-z0-9:, -]+)\n\s+HubSpot contact \d+: lists [^\n]+\n\s+HubSpot properties: refinery_segments = ([a-z0-9;-]*), refinery_rfm_group = ([a-z-]+), refinery_cluster = ([^,]*), refinery_purchase_propensity = ([0-9.]*), refinery_churn_risk = ([0-9.]*), refinery_predicted_clv = ([0-9.]*)/);
     assert.ok(both, 'the demo shows a person on both platforms');
-    assert.equal(both[2], both[1]);
-    assert.equal(both[3], both[1]);
+    const tagKeys = (both[1] ?? '').split(', ').map((t) => t.replace(/^refinery:/, '')).sort();
+    assert.equal(both[2], tagKeys.join(';'), 'the same segments on both sides');
+    assert.ok(RFM_SEGMENTS.some((d) => d.key === both[3]));
+    assert.ok((both[4] ?? '').length > 0 && Number(both[5]) > 0 && Number(both[5]) <= 1 && Number(both[7]) >= 0, 'cluster, propensity and CLV reach HubSpot');
 
     const sync = await runCli(['sync', '--json'], env);
     assert.equal(sync.code, 0, sync.stderr);
@@ -45,7 +48,9 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.deepEqual(report.errors, []);
 
     const segments = await runCli(['segments', '--json'], env);
-    const rows = JSON.parse(segments.stdout) as Array<{ key: string; size: number; revenueShare: number }>;
+    const all = JSON.parse(segments.stdout) as Array<{ key: string; kind: string; size: number; revenueShare: number }>;
+    for (const kind of ['rfm', 'cluster', 'prediction', 'micro']) assert.ok(all.some((r) => r.kind === kind), `the demo has ${kind} segments`);
+    const rows = all.filter((r) => r.kind === 'rfm');
     assert.equal(rows.length, 11);
     const total = rows.reduce((n, r) => n + r.size, 0);
     assert.equal(total, report.people.total, 'every person (customers and contacts) is in exactly one RFM group');

@@ -8,7 +8,7 @@ import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { createShopifyEmulator } from '../emulators/shopify/index.ts';
 import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
-import { startHarness } from '../support/harness.ts';
+import { NO_HOLDOUT, startHarness } from '../support/harness.ts';
 import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
 
@@ -33,6 +33,7 @@ test('a person on both platforms ends with the same segments on both sides; a re
       tagPrefix: DEFAULT_TAG_PREFIX,
       shopify: { accessToken: h.token, adminOrigin: shopify.origin },
       hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: true },
+      holdout: NO_HOLDOUT,
     }, new Date().toISOString());
     const first = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(first.errors, []);
@@ -41,26 +42,31 @@ test('a person on both platforms ends with the same segments on both sides; a re
     assert.equal(first.people.total, 80, '60 customers + 20 contacts who never bought');
     assert.equal(first.people.onBothPlatforms, 40);
     const w = first.wrote.hubspot;
-    assert.equal(w.listsCreated, RFM_SEGMENTS.length);
+    assert.equal(w.listsCreated, first.segments.length, 'one list per segment');
     assert.equal(w.propertiesCreated, 6);
     // Customers 41..60 have no contact: those with marketing consent (i % 3 !== 0 in the fixture) are created.
     const consenting = customers.slice(40).filter((_, k) => (40 + k) % 3 !== 0).length;
     assert.equal(w.contactsCreated, consenting);
     assert.equal(w.contactsUpserted, 60 + consenting);
-    assert.equal(w.membershipsAdded, 60 + consenting, 'every contact is in exactly one RFM list');
+    assert.ok(w.membershipsAdded >= 60 + consenting, 'every contact is in one RFM list, and maybe more');
 
     // One person, the same segments on both sides.
     const lists = hubspot.listLists(portal.portalId);
-    const listKey = new Map(lists.map((l) => [l.listId, RFM_SEGMENTS.find((d) => l.name.endsWith(d.name))?.key]));
+    const listKey = new Map((await h.store.getRemoteSegments(h.shop, 'hubspot')).map((r) => [r.remoteId, r.segmentKey]));
+    const rfmKeys = new Set(RFM_SEGMENTS.map((d) => d.key));
+    for (const contact of hubspot.listContacts(portal.portalId)) {
+      const rfmLists = lists.filter((l) => rfmKeys.has(listKey.get(l.listId) ?? '') && hubspot.listMembers(portal.portalId, l.listId).includes(contact.id));
+      assert.equal(rfmLists.length, 1, `${contact.properties.email} is in exactly one RFM list`);
+    }
     for (const n of [1, 2, 5, 17, 40]) {
       const email = `person${n}@example.com`;
       const contact = hubspot.getContactByEmail(portal.portalId, email);
       assert.ok(contact, email);
-      const inLists = lists.filter((l) => hubspot.listMembers(portal.portalId, l.listId).includes(contact.id)).map((l) => listKey.get(l.listId));
-      const tags = shopify.customerTags(h.shop, `gid://shopify/Customer/${n}`).filter((t) => t.startsWith(DEFAULT_TAG_PREFIX)).map((t) => t.slice(DEFAULT_TAG_PREFIX.length));
+      const inLists = lists.filter((l) => hubspot.listMembers(portal.portalId, l.listId).includes(contact.id)).map((l) => listKey.get(l.listId) ?? '?').sort();
+      const tags = shopify.customerTags(h.shop, `gid://shopify/Customer/${n}`).filter((t) => t.startsWith(DEFAULT_TAG_PREFIX)).map((t) => t.slice(DEFAULT_TAG_PREFIX.length)).sort();
       assert.deepEqual(inLists, tags, `${email}: HubSpot lists match Shopify tags`);
       assert.equal(contact.properties.refinery_segments, tags.join(';'));
-      assert.equal(contact.properties.refinery_rfm_group, tags[0]);
+      assert.equal(contact.properties.refinery_rfm_group, tags.find((t) => rfmKeys.has(t)));
     }
     // A contact who never bought is a prospect in HubSpot and has nothing in Shopify.
     const prospect = hubspot.getContactByEmail(portal.portalId, 'person101@example.com');
@@ -75,12 +81,13 @@ test('a person on both platforms ends with the same segments on both sides; a re
     const now = new Date().toISOString();
     await shopify.seed(h.shop, { orders: [{ customerId: 7, email: 'person7@example.com', createdAt: now, processedAt: now, updatedAt: now, currency: 'USD', lineItems: [{ title: 'Mug', quantity: 1, price: 30 }] }] });
     const third = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
-    assert.ok(third.wrote.hubspot.membershipsAdded >= 1 && third.wrote.hubspot.membershipsAdded <= 15, `${third.wrote.hubspot.membershipsAdded} memberships added`);
-    assert.equal(third.wrote.hubspot.membershipsRemoved, third.wrote.hubspot.membershipsAdded);
+    assert.deepEqual(third.errors, []);
+    assert.ok(third.wrote.hubspot.membershipsAdded >= 1 && third.wrote.hubspot.membershipsRemoved >= 1, `${third.wrote.hubspot.membershipsAdded} memberships added`);
     const seven = hubspot.getContactByEmail(portal.portalId, 'person7@example.com');
-    assert.notEqual(seven?.properties.refinery_segments, 'prospects');
-    const sevenTags = shopify.customerTags(h.shop, 'gid://shopify/Customer/7').filter((t) => t.startsWith(DEFAULT_TAG_PREFIX));
-    assert.deepEqual(sevenTags, [`${DEFAULT_TAG_PREFIX}${seven?.properties.refinery_segments}`]);
+    assert.notEqual(seven?.properties.refinery_rfm_group, 'prospects');
+    assert.ok(rfmKeys.has(seven?.properties.refinery_rfm_group ?? ''));
+    const sevenTags = shopify.customerTags(h.shop, 'gid://shopify/Customer/7').filter((t) => t.startsWith(DEFAULT_TAG_PREFIX)).map((t) => t.slice(DEFAULT_TAG_PREFIX.length)).sort();
+    assert.equal(seven?.properties.refinery_segments, sevenTags.join(';'), 'the same segments on both sides after the move');
   } finally {
     await h.close();
   }
@@ -95,6 +102,7 @@ test('without permission to create contacts, customers without a contact stay ou
       tagPrefix: DEFAULT_TAG_PREFIX,
       shopify: { accessToken: h.token, adminOrigin: shopify.origin },
       hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: false },
+      holdout: NO_HOLDOUT,
     }, new Date().toISOString());
     const report = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.equal(report.status, 'succeeded');

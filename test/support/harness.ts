@@ -9,6 +9,9 @@ import type { SyncDeps } from '../../app/sync/sync-types.ts';
 import { createShopifyEmulator } from '../emulators/shopify/index.ts';
 import type { SeedCustomer, SeedOrder, ShopifyEmulator } from '../emulators/shopify/types.ts';
 
+/** Holdout settings that hold nobody out, for tests that check exact memberships. */
+export const NO_HOLDOUT = { share: 0, salt: 'test-salt' } as const;
+
 export const FAST_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 2000 };
 
 export interface Harness {
@@ -32,6 +35,8 @@ export async function startHarness(options: {
   /** Pause per bulk chunk in the emulator, to keep bulk operations running. */
   bulkDelayMs?: number;
   emulator?: ShopifyEmulator;
+  /** Holdout settings of the shop; default NO_HOLDOUT. */
+  holdout?: { share: number; salt: string };
 } = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await createShopifyEmulator());
   const shop = `test-shop-${process.pid}-${++counter}.myshopify.com`;
@@ -39,7 +44,7 @@ export async function startHarness(options: {
   emulator.addShop(shop, { accessToken: token, restoreRate: options.restoreRate, maximumAvailable: options.maximumAvailable, bulkDelayMs: options.bulkDelayMs });
   await emulator.seed(shop, { customers: options.customers ?? [], orders: options.orders ?? [] });
   const store = await createStore({ sqlitePath: ':memory:' });
-  await store.saveShopSettings(shop, { tagPrefix: DEFAULT_TAG_PREFIX, shopify: { accessToken: token, adminOrigin: emulator.origin } }, new Date().toISOString());
+  await store.saveShopSettings(shop, { tagPrefix: DEFAULT_TAG_PREFIX, shopify: { accessToken: token, adminOrigin: emulator.origin }, holdout: options.holdout ?? NO_HOLDOUT }, new Date().toISOString());
   const logs: string[] = [];
   const deps: SyncDeps = {
     now: () => new Date(),

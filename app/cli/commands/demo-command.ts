@@ -3,7 +3,7 @@
 // that must write nothing, and what the emulated store now holds.
 import { fileURLToPath } from 'node:url';
 import { RefineryError } from '../../../core/errors.ts';
-import { RFM_SEGMENTS } from '../../../core/rfm.ts';
+import { DEFAULT_HOLDOUT_SHARE } from '../../../core/holdout/holdout.ts';
 import { DEFAULT_TAG_PREFIX, segmentTag } from '../../../core/segment-tags.ts';
 import { createShopifyEmulator } from '../../../test/emulators/shopify/index.ts';
 import { createHubSpotEmulator } from '../../../test/emulators/hubspot/index.ts';
@@ -50,6 +50,8 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
         tagPrefix: DEFAULT_TAG_PREFIX,
         shopify: { accessToken: DEMO_TOKEN, adminOrigin: emulator.origin },
         hubspot: { accessToken: DEMO_HUBSPOT_TOKEN, basePath: hubspot.origin, requestsPerTenSeconds: 190, createContacts: true },
+        // A fixed salt so that every demo holds out the same people.
+        holdout: { share: DEFAULT_HOLDOUT_SHARE, salt: 'demo-store-holdout' },
       },
       new Date().toISOString(),
     );
@@ -63,7 +65,8 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     ctx.out('\n== What the emulated Shopify store now holds ==');
     const customers = emulator.listCustomers(DEMO_SHOP);
     const segments = emulator.listSegments(DEMO_SHOP);
-    const rows = RFM_SEGMENTS.map((definition) => {
+    const definitions = (await ctx.store.listSegmentSnapshot(DEMO_SHOP)).map((snapshot) => snapshot.definition);
+    const rows = definitions.map((definition) => {
       const tag = segmentTag(DEFAULT_TAG_PREFIX, definition.key);
       const tagged = customers.filter((c) => c.tags.includes(tag)).length;
       const native = segments.find((s) => s.query.includes(`'${tag}'`));

@@ -29,7 +29,8 @@ export function describeHubSpot(hubspot: HubSpotEmulator, portalId: number, shop
     lines.push(
       `one person, both platforms: ${customer.email}`,
       `  Shopify customer ${customer.legacyId}: tags ${tags.join(', ')}`,
-      `  HubSpot contact ${contact.id}: lists ${memberOf.join(', ')}; ${REFINERY_PROPERTIES.segments} = ${contact.properties[REFINERY_PROPERTIES.segments] ?? ''}, ${REFINERY_PROPERTIES.rfmGroup} = ${contact.properties[REFINERY_PROPERTIES.rfmGroup] ?? ''}`,
+      `  HubSpot contact ${contact.id}: lists ${memberOf.join(', ')}`,
+      `  HubSpot properties: ${Object.values(REFINERY_PROPERTIES).map((name) => `${name} = ${contact.properties[name] ?? ''}`).join(', ')}`,
     );
     break;
   }

@@ -2,13 +2,15 @@
 import { findClusters } from '../../../core/clusters/cluster-run.ts';
 import { RefineryError } from '../../../core/errors.ts';
 import { MS_PER_DAY } from '../../../core/instant.ts';
+import { describeLift } from '../../../core/holdout/lift.ts';
+import { liftReport } from '../../analysis/lift-report.ts';
 import { modelReport } from '../../analysis/model-report.ts';
 import { readHistory } from '../../analysis/read-history.ts';
 import type { CliContext } from '../context.ts';
 import { resolveShop } from '../context.ts';
 import { percent, table } from '../format.ts';
 
-const USAGE = 'usage: refinery report models --as-of DATE [--horizon DAYS] | report clusters [--as-of DATE] | report quality [--as-of DATE]  (each with [--shop S] [--json])';
+const USAGE = 'usage: refinery report models --as-of DATE [--horizon DAYS] | report clusters [--as-of DATE] | report quality [--as-of DATE] | report lift [--segment KEY] [--as-of DATE]  (each with [--shop S] [--json])';
 const CLUSTER_SEED = 20_260_101;
 
 function parseDate(text: string | undefined, flag: string): string | undefined {
@@ -27,11 +29,13 @@ function parseHorizon(text: string | undefined): number {
 
 const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 
-export async function reportCommand(ctx: CliContext, positionals: string[], flags: { shop?: string; json?: boolean; 'as-of'?: string; horizon?: string }): Promise<number> {
+export async function reportCommand(ctx: CliContext, positionals: string[], flags: { shop?: string; json?: boolean; 'as-of'?: string; horizon?: string; segment?: string }): Promise<number> {
   const [which, ...rest] = positionals;
-  if (!which || rest.length > 0 || !['models', 'clusters', 'quality'].includes(which)) throw new RefineryError('INPUT', USAGE);
+  if (!which || rest.length > 0 || !['models', 'clusters', 'quality', 'lift'].includes(which)) throw new RefineryError('INPUT', USAGE);
+  if (which !== 'lift' && flags.segment !== undefined) throw new RefineryError('INPUT', '--segment applies to report lift only');
   const shopId = await resolveShop(ctx, flags.shop);
   const asOfFlag = parseDate(flags['as-of'], '--as-of');
+  if (which === 'lift') return liftCommand(ctx, shopId, asOfFlag ?? new Date().toISOString(), flags);
   if (which === 'models' && asOfFlag === undefined) throw new RefineryError('INPUT', `refinery report models needs --as-of DATE: models are trained on history up to DATE and judged on the horizon after it\n${USAGE}`);
   if (which !== 'models' && flags.horizon !== undefined) throw new RefineryError('INPUT', `--horizon applies to report models only`);
   const horizon = parseHorizon(flags.horizon);
@@ -80,6 +84,39 @@ export async function reportCommand(ctx: CliContext, positionals: string[], flag
   else ctx.out(`BG/NBD: not fitted (${b.reason})`);
   const g = report.gammaGamma;
   ctx.out(g.ok ? `Gamma-Gamma spend: p ${fixed(g.p)}, q ${fixed(g.q)}, gamma ${fixed(g.gamma)} (n ${g.n})` : `Gamma-Gamma spend: not fitted (${g.reason})`);
+  return 0;
+}
+
+async function liftCommand(ctx: CliContext, shopId: string, asOf: string, flags: { json?: boolean; segment?: string; horizon?: string }): Promise<number> {
+  if (flags.horizon !== undefined) throw new RefineryError('INPUT', '--horizon applies to report models only');
+  ctx.progress.update('report', 'reading orders since each first write-back');
+  const rows = await liftReport(ctx.store, shopId, { asOf, ...(flags.segment === undefined ? {} : { segmentKey: flags.segment }) });
+  ctx.progress.done();
+  if (flags.segment !== undefined && rows.length === 0) throw new RefineryError('NOT_FOUND', `segment "${flags.segment}" has not been written back in ${shopId} yet`);
+  if (flags.json) return print(ctx, { shop: shopId, asOf, segments: rows });
+  if (rows.length === 0) {
+    ctx.out(`no segment of ${shopId} has been written back yet: lift is measured from a segment's first write-back (run \`refinery sync\`)`);
+    return 0;
+  }
+  ctx.out(`holdout lift of ${shopId} up to ${asOf}`);
+  const rate = (v: number) => percent(v);
+  ctx.out(table(
+    ['segment', 'since', 'days', 'treated', 'holdout', 'conv. treated', 'conv. holdout', 'conv. lift (95% CI)', 'rev/person lift'],
+    rows.map((r) => {
+      const l = r.lift;
+      if (!l) return [r.name, r.startedAt.slice(0, 10), String(r.days), '-', '-', '-', '-', r.note ?? '', ''];
+      const c = l.conversion;
+      const m = l.revenuePerPerson;
+      return [
+        r.name, r.startedAt.slice(0, 10), String(r.days), String(l.treated.people), String(l.holdout.people),
+        rate(l.treated.conversionRate), rate(l.holdout.conversionRate),
+        c ? `${(c.absolute * 100).toFixed(1)} pts (${(c.interval.lower * 100).toFixed(1)} to ${(c.interval.upper * 100).toFixed(1)})` : 'not enough data',
+        m ? `${m.absolute.toFixed(2)} (${m.interval.lower.toFixed(2)} to ${m.interval.upper.toFixed(2)})` : '-',
+      ];
+    }),
+    new Set([2, 3, 4, 5, 6]),
+  ));
+  if (flags.segment !== undefined && rows[0]?.lift) ctx.out(describeLift(rows[0].lift));
   return 0;
 }
 

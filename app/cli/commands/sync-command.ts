@@ -25,6 +25,19 @@ export function describeReport(report: SyncReport): string {
       `HubSpot calls: ${hc.requests} requests (${hc.searchRequests} searches), ${hc.rateLimited} rate-limited, ${hc.retries} retries`,
     );
   }
+  const r = report.refinement;
+  if (r) {
+    const step = <T,>(o: { status: 'done' } & T | { status: 'skipped'; reason: string }, done: (v: T) => string) => (o.status === 'done' ? done(o) : `none (${o.reason})`);
+    lines.push(
+      `clusters: ${step(r.clusters, (c) => `k = ${c.k}, silhouette ${c.silhouette.toFixed(3)}${c.movedPeople === null ? '' : `, ${c.movedPeople} people moved since the last run`}`)}`,
+      `purchase propensity: ${step(r.propensity, (p) => `${p.scored.toLocaleString('en')} people scored (high ${p.tiers.high}, medium ${p.tiers.medium}, low ${p.tiers.low})`)}`,
+      `churn risk: ${step(r.churn, (p) => `${p.scored.toLocaleString('en')} past buyers scored (high ${p.tiers.high}, medium ${p.tiers.medium}, low ${p.tiers.low})`)}`,
+      `CLV: ${step(r.clv, (c) => `BG/NBD and ${c.spendModel ? 'Gamma-Gamma' : 'no spend model'} fitted on ${c.people.toLocaleString('en')} buyers`)}`,
+      `micro-segments: ${r.micro.kept.length} of at least ${r.micro.minSize} people${r.micro.tooSmall.length ? `, ${r.micro.tooSmall.length} too small and not written` : ''}`,
+    );
+    if (r.rules.length > 0) lines.push(`rule segments: ${r.rules.map((x) => ('error' in x ? `${x.key} (not applied: ${x.error})` : `${x.key} ${x.size}`)).join(', ')}`);
+  }
+  if (report.holdout) lines.push(`holdouts: ${(report.holdout.share * 100).toFixed(0)}% per segment, ${report.holdout.heldOutMemberships.toLocaleString('en')} memberships held out of write-back${report.holdout.cohortsStarted ? `, lift measurement started for ${report.holdout.cohortsStarted} segments` : ''}`);
   if (report.segments.length > 0) lines.push('', segmentsTable(report.segments));
   if (report.errors.length > 0) lines.push('', `${report.errors.length} error(s):`, ...report.errors.slice(0, 20).map((e) => `  [${e.code}] ${e.message}`));
   return lines.join('\n');
