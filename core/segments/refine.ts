@@ -236,30 +236,30 @@ export function refineSegments(input: RefineInput): RefinedSegments {
   // Purchase propensity and churn risk, on a time split of the shop's own history.
   const events: OrderEvent[] = [];
   for (const [id, history] of input.orders) for (const at of history.times) if (at <= t) events.push({ customerId: id, placedAt: at });
-  const propensity = predictionStep('purchase', input, horizonDays, events, (id, p, tier) => {
-    const s = scoresOf(id);
-    s.purchasePropensity = p;
-    s.purchaseTier = tier;
-  });
-  if (propensity.status === 'done') {
+  const tierSegments = (target: PredictionTarget, set: (s: PersonScores, p: number, tier: Tier) => void, tierOf: (s: PersonScores) => Tier | null) => {
+    const step = predictionStep(target, input, horizonDays, events, (id, p, tier) => set(scoresOf(id), p, tier));
+    if (step.status !== 'done') return step;
+    const keyOf = target === 'purchase' ? propensityKey : churnKey;
     for (const tier of TIERS) {
-      definitions.push(propensityDefinition(tier, horizonDays));
-      memberships.set(propensityKey(tier), new Set());
+      definitions.push(target === 'purchase' ? propensityDefinition(tier, horizonDays) : churnDefinition(tier, horizonDays));
+      memberships.set(keyOf(tier), new Set());
     }
-    for (const [id, s] of scores) if (s.purchaseTier) add(propensityKey(s.purchaseTier), id);
-  }
-  const churn = predictionStep('churn', input, horizonDays, events, (id, p, tier) => {
-    const s = scoresOf(id);
-    s.churnRisk = p;
-    s.churnTier = tier;
-  });
-  if (churn.status === 'done') {
-    for (const tier of TIERS) {
-      definitions.push(churnDefinition(tier, horizonDays));
-      memberships.set(churnKey(tier), new Set());
+    for (const [id, s] of scores) {
+      const tier = tierOf(s);
+      if (tier) add(keyOf(tier), id);
     }
-    for (const [id, s] of scores) if (s.churnTier) add(churnKey(s.churnTier), id);
-  }
+    return step;
+  };
+  const propensity = tierSegments(
+    'purchase',
+    (s, p, tier) => Object.assign(s, { purchasePropensity: p, purchaseTier: tier }),
+    (s) => s.purchaseTier,
+  );
+  const churn = tierSegments(
+    'churn',
+    (s, p, tier) => Object.assign(s, { churnRisk: p, churnTier: tier }),
+    (s) => s.churnTier,
+  );
 
   // Expected purchases, P(alive), next order date and 12-month CLV.
   const clv = clvStep(input, scoresOf);

@@ -27,7 +27,6 @@ after(async () => {
 });
 
 const CUSTOMERS = 300;
-const personOf = (n: number) => `email:person${n}@example.com`;
 const numberOf = (personId: string) => Number(personId.match(/person(\d+)@/)?.[1]);
 
 async function connect(h: Harness, holdout: { share: number; salt: string }): Promise<{ portalId: number }> {
