@@ -367,6 +367,15 @@ class PostgresStore implements MigratingStore {
     await this.#query('saveRemoteSegment', UPSERT_REMOTE_SEGMENT, [shopId, s.platform, s.segmentKey, s.remoteId, s.name, s.query, s.updatedAt]);
   }
 
+  async deleteRemoteSegment(shopId: string, platform: Platform, segmentKey: string): Promise<boolean> {
+    checkPlatform(platform);
+    checkId('segmentKey', segmentKey);
+    return this.#transaction('deleteRemoteSegment', async (client) => {
+      const deleted = await client.query('DELETE FROM remote_segments WHERE shop_id = $1 AND platform = $2 AND segment_key = $3', [shopId, platform, segmentKey]);
+      return (deleted.rowCount ?? 0) > 0;
+    });
+  }
+
   async saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void> {
     checkShopId(shopId);
     checkSnapshots(snapshots);

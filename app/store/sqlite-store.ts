@@ -397,6 +397,14 @@ class SqliteStore implements MigratingStore {
     );
   }
 
+  async deleteRemoteSegment(shopId: string, platform: Platform, segmentKey: string): Promise<boolean> {
+    checkPlatform(platform);
+    checkId('segmentKey', segmentKey);
+    return this.#op('deleteRemoteSegment', () =>
+      this.#run('DELETE FROM remote_segments WHERE shop_id = ? AND platform = ? AND segment_key = ?', shopId, platform, segmentKey) > 0,
+    );
+  }
+
   async saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void> {
     checkShopId(shopId);
     checkSnapshots(snapshots);

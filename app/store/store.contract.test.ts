@@ -375,6 +375,14 @@ function defineContract(backend: Backend): void {
       const stored = await store.getRemoteSegments(id, 'shopify');
       assert.deepEqual(stored.map((s) => s.segmentKey), ['at-risk', 'champions']);
       assert.deepEqual(stored[1], renamed);
+      // Deleting forgets one platform's record of one key, nothing else.
+      await store.saveRemoteSegment(id, { ...segment, platform: 'hubspot', remoteId: '77', query: '' });
+      assert.equal(await store.deleteRemoteSegment(id, 'shopify', 'champions'), true);
+      assert.equal(await store.deleteRemoteSegment(id, 'shopify', 'champions'), false);
+      assert.deepEqual((await store.getRemoteSegments(id, 'shopify')).map((s) => s.segmentKey), ['at-risk']);
+      assert.deepEqual((await store.getRemoteSegments(id, 'hubspot')).map((s) => s.remoteId), ['77']);
+      await rejectsWith(store.deleteRemoteSegment(id, 'email' as never, 'champions'), 'INPUT');
+      await rejectsWith(store.deleteRemoteSegment(id, 'shopify', ''), 'INPUT');
     });
 
     test('segment snapshots are replaced as a whole, in the given order', async () => {

@@ -199,6 +199,8 @@ export interface Store {
 
   getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]>;
   saveRemoteSegment(shopId: string, segment: RemoteSegment): Promise<void>;
+  /** Forgets a remote segment (deleted on the platform); returns whether one was recorded. */
+  deleteRemoteSegment(shopId: string, platform: Platform, segmentKey: string): Promise<boolean>;
 
   /** Replaces the shop's segment snapshot (definitions with size and revenue share). */
   saveSegmentSnapshot(shopId: string, snapshots: SegmentSnapshot[]): Promise<void>;

@@ -7,7 +7,8 @@ import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import type { PersonScores } from '../../core/segments/person-scores.ts';
 import { segmentName } from '../../core/segment-tags.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
-import { ensureLists, pushMemberships } from '../../connectors/hubspot/list-push.ts';
+import { deleteList, ensureLists, pushMemberships } from '../../connectors/hubspot/list-push.ts';
+import { RULE_KEY_PREFIX } from '../../core/segments/segment-definitions.ts';
 import { REFINERY_PROPERTIES } from '../../connectors/hubspot/platform.ts';
 import { pushProperties, type PropertyChange } from '../../connectors/hubspot/property-push.ts';
 import { ensureRefinerySchema, refineryProperties } from '../../connectors/hubspot/schema-setup.ts';
@@ -59,7 +60,7 @@ export async function pushHubSpot(
   input: HubSpotPushInput,
   options: { now: () => Date; progress: (stage: string, message: string) => void },
 ): Promise<HubSpotPushResult> {
-  const result: HubSpotPushResult = { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0, errors: [] };
+  const result: HubSpotPushResult = { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, listsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0, errors: [] };
   const at = () => options.now().toISOString();
 
   const schema = await ensureRefinerySchema(
@@ -149,6 +150,15 @@ export async function pushHubSpot(
     result.membershipsRemoved += done.removed.length;
     if (done.missing.length > 0) result.errors.push({ code: 'LIST_MEMBER_MISSING', message: `${key}: HubSpot does not know contacts ${done.missing.slice(0, 10).join(', ')}${done.missing.length > 10 ? ` and ${done.missing.length - 10} more` : ''}` });
     options.progress('hubspot.lists', `${result.membershipsAdded} added, ${result.membershipsRemoved} removed`);
+  }
+
+  // The list of a removed rule goes once it is empty.
+  const stillListed = await store.getWrittenMemberships(shopId, 'hubspot');
+  for (const remote of await store.getRemoteSegments(shopId, 'hubspot')) {
+    if (defined.has(remote.segmentKey) || !remote.segmentKey.startsWith(RULE_KEY_PREFIX) || (stillListed.get(remote.segmentKey)?.size ?? 0) > 0) continue;
+    await deleteList(client, remote.remoteId);
+    await store.deleteRemoteSegment(shopId, 'hubspot', remote.segmentKey);
+    result.listsDeleted++;
   }
   return result;
 }

@@ -5,7 +5,9 @@ import { capTagAdditions, diffMemberships } from '../../core/membership-diff.ts'
 import type { Memberships, SegmentDefinition } from '../../core/model.ts';
 import { segmentName, segmentQueryForTag, segmentTag, segmentKeyOfTag } from '../../core/segment-tags.ts';
 import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
-import { pushSegments } from '../../connectors/shopify/segment-push.ts';
+import { RefineryError } from '../../core/errors.ts';
+import { RULE_KEY_PREFIX } from '../../core/segments/segment-definitions.ts';
+import { deleteSegment, pushSegments } from '../../connectors/shopify/segment-push.ts';
 import { pushTags, type TagChange, type TagDirection } from '../../connectors/shopify/tag-push.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,6 +16,7 @@ export interface PushResult {
   tagsRemoved: number;
   segmentsCreated: number;
   segmentsUpdated: number;
+  segmentsDeleted: number;
   bulkMutations: number;
   stagedUploads: number;
   errors: Array<{ code: string; message: string }>;
@@ -37,7 +40,7 @@ export async function pushShopify(
   definitions: readonly SegmentDefinition[],
   options: PushOptions,
 ): Promise<PushResult> {
-  const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
+  const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
   const written = await store.getWrittenMemberships(shopId, 'shopify');
   const diff = diffMemberships(desired, written);
   const tag = (key: string) => segmentTag(options.tagPrefix, key);
@@ -87,5 +90,20 @@ export async function pushShopify(
   result.segmentsCreated = segments.created;
   result.segmentsUpdated = segments.updated;
   for (const f of segments.failed) result.errors.push({ code: 'SEGMENT_WRITE', message: `${f.key}: ${f.message}` });
+
+  // The native segment of a removed rule goes once its last tag is gone.
+  const defined = new Set(definitions.map((d) => d.key));
+  const stillTagged = await store.getWrittenMemberships(shopId, 'shopify');
+  for (const remote of await store.getRemoteSegments(shopId, 'shopify')) {
+    if (defined.has(remote.segmentKey) || !remote.segmentKey.startsWith(RULE_KEY_PREFIX) || (stillTagged.get(remote.segmentKey)?.size ?? 0) > 0) continue;
+    try {
+      await deleteSegment(client, remote.remoteId);
+      await store.deleteRemoteSegment(shopId, 'shopify', remote.segmentKey);
+      result.segmentsDeleted++;
+    } catch (error) {
+      if (!(error instanceof RefineryError) || error.retriable) throw error;
+      result.errors.push({ code: 'SEGMENT_WRITE', message: `${remote.segmentKey}: ${error.message}` });
+    }
+  }
   return result;
 }

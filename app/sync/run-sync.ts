@@ -30,8 +30,8 @@ function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnect
     },
     people: { total: 0, onBothPlatforms: 0, contactsWithoutEmail: 0, duplicateEmailContacts: 0 },
     wrote: {
-      shopify: { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 },
-      hubspot: { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 },
+      shopify: { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 },
+      hubspot: { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, listsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 },
     },
     calls: {
       shopify: { queries: 0, mutations: 0, bulkMutations: 0, stagedUploads: 0, throttledResponses: 0, retries: 0, costPointsSpent: 0 },
@@ -126,6 +126,7 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       tagsRemoved: pushed.tagsRemoved,
       segmentsCreated: pushed.segmentsCreated,
       segmentsUpdated: pushed.segmentsUpdated,
+      segmentsDeleted: pushed.segmentsDeleted,
     };
     report.calls.shopify.bulkMutations = pushed.bulkMutations;
     report.calls.shopify.stagedUploads = pushed.stagedUploads;

@@ -7,6 +7,8 @@ export interface HubSpotWriteCounts {
   contactsUpserted: number;
   contactsCreated: number;
   listsCreated: number;
+  /** Lists of removed rule segments, deleted once empty. */
+  listsDeleted: number;
   membershipsAdded: number;
   membershipsRemoved: number;
   propertiesCreated: number;
@@ -31,7 +33,7 @@ export interface SyncReport {
     duplicateEmailContacts: number;
   };
   wrote: {
-    shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number };
+    shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number; segmentsDeleted: number };
     hubspot: HubSpotWriteCounts;
   };
   calls: {

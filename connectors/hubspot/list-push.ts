@@ -83,3 +83,13 @@ export async function pushMemberships(client: HubSpotClient, listId: string, add
   }
   return result;
 }
+
+/** Deletes a list this app created; one already gone counts as deleted. */
+export async function deleteList(client: HubSpotClient, listId: string): Promise<void> {
+  try {
+    await client.call(`list ${listId} delete`, (sdk) => sdk.crm.lists.listsApi.remove(listId));
+  } catch (error) {
+    if (error instanceof RefineryError && error.code === 'NOT_FOUND') return;
+    throw error;
+  }
+}

@@ -157,6 +157,13 @@ export const SEGMENT_UPDATE = `mutation SegmentUpdate($id: ID!, $name: String, $
   }
 }`;
 
+export const SEGMENT_DELETE = `mutation SegmentDelete($id: ID!) {
+  segmentDelete(id: $id) {
+    deletedSegmentId
+    userErrors { field message }
+  }
+}`;
+
 export const SEGMENTS_PAGE = `query SegmentsPage($first: Int!, $after: String) {
   segments(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
@@ -183,5 +190,6 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   TAGS_REMOVE,
   SEGMENT_CREATE,
   SEGMENT_UPDATE,
+  SEGMENT_DELETE,
   SEGMENTS_PAGE,
 };

@@ -4,7 +4,7 @@
 // segment is adopted when its query is ours, so a segment is never duplicated.
 import { RefineryError } from '../../core/errors.ts';
 import type { AdminClient } from './admin-client.ts';
-import { SEGMENT_CREATE, SEGMENT_UPDATE, SEGMENTS_PAGE } from './documents.ts';
+import { SEGMENT_CREATE, SEGMENT_DELETE, SEGMENT_UPDATE, SEGMENTS_PAGE } from './documents.ts';
 
 export interface DesiredSegment {
   key: string;
@@ -113,4 +113,21 @@ export async function pushSegments(
     }
   }
   return result;
+}
+
+/**
+ * Deletes a native segment this app created (a segment the merchant no longer wants, e.g. a
+ * removed rule). One already gone counts as deleted; any other refusal is a VALIDATION error.
+ */
+export async function deleteSegment(client: AdminClient, remoteId: string): Promise<void> {
+  const data = await client.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: Array<{ field: string[] | null; message: string }> } | null }>(
+    'segmentDelete',
+    SEGMENT_DELETE,
+    { id: remoteId },
+  );
+  const payload = data.segmentDelete;
+  if (payload?.deletedSegmentId) return;
+  const text = payload?.userErrors.map((e) => e.message).join('; ') ?? 'no payload';
+  if (looksMissing(text)) return;
+  throw new RefineryError('VALIDATION', `Shopify refused to delete segment ${remoteId}: ${text}`);
 }

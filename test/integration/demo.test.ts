@@ -43,8 +43,8 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.equal(sync.code, 0, sync.stderr);
     const report = JSON.parse(sync.stdout) as { status: string; wrote: { shopify: Record<string, number>; hubspot: Record<string, number> }; people: { total: number }; errors: unknown[] };
     assert.equal(report.status, 'succeeded');
-    assert.deepEqual(report.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 });
-    assert.deepEqual(report.wrote.hubspot, { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 });
+    assert.deepEqual(report.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
+    assert.deepEqual(report.wrote.hubspot, { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, listsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 });
     assert.deepEqual(report.errors, []);
 
     const segments = await runCli(['segments', '--json'], env);

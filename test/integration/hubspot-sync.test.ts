@@ -74,8 +74,8 @@ test('a person on both platforms ends with the same segments on both sides; a re
 
     const second = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(second.errors, []);
-    assert.deepEqual(second.wrote.hubspot, { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 });
-    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 });
+    assert.deepEqual(second.wrote.hubspot, { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, listsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0 });
+    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
 
     // Customer 7 (a prospect: the fixture gives every sixth customer no orders) buys: they move on both sides.
     const now = new Date().toISOString();

@@ -92,7 +92,7 @@ test('every kind of segment reaches both platforms, scores fill the HubSpot prop
     // A re-run on unchanged data keeps every cluster id and name and writes nothing.
     const second = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(second.errors, []);
-    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 });
+    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
     assert.equal(second.wrote.hubspot.contactsUpserted, 0);
     assert.equal(second.refinement?.clusters.status === 'done' ? second.refinement.clusters.movedPeople : null, 0);
     const clusters = (rows: typeof snapshot) => rows.filter((s) => s.definition.kind === 'cluster').map((s) => [s.definition.key, s.definition.name, s.size]);
@@ -125,7 +125,13 @@ test('a rule segment is written as a tag and a list; removing the rule takes the
     const second = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(second.errors, []);
     assert.equal(shopify.listCustomers(h.shop).filter((c) => c.tags.includes(tag)).length, 0, 'tags of a removed rule are taken away');
-    assert.equal(hubspot.listMembers(portal.portalId, listId).length, 0, 'the list of a removed rule is emptied');
+    assert.equal(second.wrote.shopify.segmentsDeleted, 1);
+    assert.equal(second.wrote.hubspot.listsDeleted, 1);
+    assert.ok(!shopify.listSegments(h.shop).some((s) => s.name === 'Refinery · Frequent subscribers'), 'its native segment is deleted');
+    assert.ok(!hubspot.listLists(portal.portalId).some((l) => l.listId === listId), 'its list is deleted');
+    assert.deepEqual((await h.store.getRemoteSegments(h.shop, 'shopify')).filter((r) => r.segmentKey === 'rule-frequent-subscribers'), []);
+    const third = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.equal(third.wrote.shopify.segmentsDeleted + third.wrote.hubspot.listsDeleted, 0, 'deleted once');
   } finally {
     await h.close();
   }

@@ -46,7 +46,7 @@ test('sync tags every customer with one RFM group, creates the native segments, 
     assert.equal(first.segments.find((s) => s.key === 'prospects')?.size, 40, 'customers without orders are prospects');
 
     const second = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
-    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0 });
+    assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
     assert.deepEqual(second.read.mode, { customers: 'incremental', orders: 'incremental' });
     assert.equal(h.emulator.stats(h.shop).bulkMutations, 1, 'no new bulk mutation');
 
