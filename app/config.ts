@@ -5,12 +5,17 @@ export interface AppConfig {
   databaseUrl: string | null;
   sqlitePath: string;
   defaultShop: string | null;
+  /** Redis for the queues and shared platform budgets (REDIS_URL). */
+  redisUrl: string;
 }
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     databaseUrl: env.DATABASE_URL?.trim() || null,
     sqlitePath: resolve(env.REFINERY_SQLITE_PATH?.trim() || 'data/refinery.db'),
     defaultShop: env.REFINERY_SHOP?.trim() || null,
+    redisUrl: env.REDIS_URL?.trim() || DEFAULT_REDIS_URL,
   };
 }

@@ -14,9 +14,22 @@ export type ErrorCode =
   | 'BULK_OPERATION_FAILED'
   | 'CONFLICT'
   | 'STORE'
-  | 'INPUT';
+  | 'INPUT'
+  /** The shop is busy with another sync (one sync per shop at a time); try again later. */
+  | 'BUSY'
+  /** A bug: something that should not happen did. */
+  | 'INTERNAL';
 
-const RETRIABLE: ReadonlySet<ErrorCode> = new Set(['THROTTLED', 'UPSTREAM_UNAVAILABLE', 'NETWORK', 'TIMEOUT']);
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'THROTTLED', 'QUOTA_EXHAUSTED', 'UPSTREAM_UNAVAILABLE', 'NETWORK', 'TIMEOUT', 'AUTH', 'VALIDATION', 'NOT_FOUND',
+  'GRAPHQL', 'BULK_OPERATION_FAILED', 'CONFLICT', 'STORE', 'INPUT', 'BUSY', 'INTERNAL',
+]);
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return ERROR_CODES.has(code);
+}
+
+const RETRIABLE: ReadonlySet<ErrorCode> = new Set(['THROTTLED', 'UPSTREAM_UNAVAILABLE', 'NETWORK', 'TIMEOUT', 'BUSY']);
 
 export class RefineryError extends Error {
   readonly code: ErrorCode;

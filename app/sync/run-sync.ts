@@ -1,6 +1,6 @@
 // One sync run for one shop: pull (Shopify, and HubSpot when connected) -> store -> people and
 // segments -> diff -> push to each platform, recorded as a run.
-import { RefineryError, describeError } from '../../core/errors.ts';
+import { RefineryError, describeError, isRetriable } from '../../core/errors.ts';
 import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
@@ -41,6 +41,7 @@ function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnect
     refinement: null,
     holdout: null,
     errors: [],
+    failure: null,
     durationMs: 0,
   };
 }
@@ -156,7 +157,9 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     report.holdout.cohortsStarted = await recordCohorts(store, options.shopId, split, holdout.share, deps.now().toISOString());
   } catch (error) {
     report.status = 'failed';
-    report.errors.push({ code: error instanceof RefineryError ? error.code : 'INTERNAL', message: describeError(error) });
+    const code = error instanceof RefineryError ? error.code : 'INTERNAL';
+    report.errors.push({ code, message: describeError(error) });
+    report.failure = { code, message: describeError(error), retriable: isRetriable(error) };
   } finally {
     const stats = client.stats();
     Object.assign(report.calls.shopify, {

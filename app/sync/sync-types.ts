@@ -54,6 +54,8 @@ export interface SyncReport {
   /** Holdouts of this run: share, memberships kept out of the write-back, lift cohorts started. */
   holdout: { share: number; heldOutMemberships: number; cohortsStarted: number } | null;
   errors: Array<{ code: string; message: string }>;
+  /** What made a failed run fail, and whether trying again later may succeed; null when it succeeded. */
+  failure: { code: string; message: string; retriable: boolean } | null;
   durationMs: number;
 }
 

@@ -1,0 +1,87 @@
+// The bull backend against the real Redis: duplicates coalesce by job id, retriable failures are
+// retried with backoff (honouring a wait hint), permanent ones fail at once.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RefineryError } from '../../core/errors.ts';
+import { DEFAULT_REDIS_URL } from '../config.ts';
+import { backoffDelay, createBullQueues, processQueues, type Handlers } from './bull-queues.ts';
+import type { JobData } from './job-types.ts';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
+const prefix = `refinery-test-${randomUUID().slice(0, 8)}`;
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+
+after(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const idle: Handlers = {
+  fullSync: async () => undefined,
+  incrementalSync: async () => undefined,
+  scoring: async () => undefined,
+  shopifyPush: async () => undefined,
+  hubspotPush: async () => undefined,
+  ingest: async () => undefined,
+};
+
+function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (check()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error('timed out waiting'));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+test('backoff doubles from the base, is capped, and never undercuts a platform wait hint', () => {
+  assert.equal(backoffDelay(1, new Error('x'), 100), 100);
+  assert.equal(backoffDelay(3, new Error('x'), 100), 400);
+  assert.equal(backoffDelay(30, new Error('x'), 100, 5000), 5000);
+  assert.equal(backoffDelay(1, new RefineryError('THROTTLED', 'slow', { retryAfterMs: 2500 }), 100), 2500);
+});
+
+test('bull queues on Redis: duplicate job ids coalesce, retriable errors retry, permanent errors fail once', async () => {
+  await redis.connect();
+  const queues = createBullQueues({ redisUrl: REDIS_URL, prefix, backoffBaseMs: 50 });
+  try {
+    const seen: Array<JobData['scoring']> = [];
+    let pushAttempts = 0;
+    let hubspotAttempts = 0;
+    processQueues(queues, {
+      ...idle,
+      scoring: async (data) => {
+        seen.push(data);
+      },
+      shopifyPush: async () => {
+        pushAttempts++;
+        if (pushAttempts < 3) throw new RefineryError('THROTTLED', 'slow down', { retryAfterMs: 100 });
+      },
+      hubspotPush: async () => {
+        hubspotAttempts++;
+        throw new RefineryError('AUTH', 'token revoked');
+      },
+    });
+    // Three deliveries for one person while the job waits (delayed): one job.
+    for (let i = 0; i < 3; i++) await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' }, { jobId: 'score:a:x', delayMs: 300 });
+    await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:y@example.com' }, { jobId: 'score:a:y' });
+    await queues.queue.enqueue('shopifyPush', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' });
+    await queues.queue.enqueue('hubspotPush', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' });
+    await waitFor(() => seen.length >= 2 && pushAttempts >= 3 && hubspotAttempts >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(seen.map((s) => s.personId).sort(), ['email:x@example.com', 'email:y@example.com'], 'the burst for x ran once');
+    assert.equal(pushAttempts, 3, 'retried until it succeeded');
+    assert.equal(hubspotAttempts, 1, 'a permanent error is not retried');
+    const failed = await queues.queues.hubspotPush.getFailed();
+    assert.equal(failed.length, 1);
+    assert.match(failed[0]?.failedReason ?? '', /token revoked/);
+  } finally {
+    await queues.close();
+  }
+});

@@ -1,0 +1,69 @@
+// The jobs of the refinery and what each carries. Handlers are plain functions of the app
+// (app/jobs/handlers.ts); a queue backend runs them: bull on Redis for the server and workers,
+// or in-process for the CLI and the demo when no Redis is reachable.
+
+/** One queue per kind of work. */
+export const QUEUE_NAMES = {
+  fullSync: 'sync-full',
+  incrementalSync: 'sync-incremental',
+  scoring: 'scoring',
+  shopifyPush: 'push-shopify',
+  hubspotPush: 'push-hubspot',
+  ingest: 'ingest',
+} as const;
+
+export type QueueKind = keyof typeof QUEUE_NAMES;
+
+/** What started a sync: a schedule, an admin ("sync now"), the CLI, the demo, a test. */
+export type SyncTrigger = 'schedule' | 'sync-now' | 'cli' | 'demo' | 'test' | 'webhook';
+
+export interface SyncJob {
+  shopId: string;
+  trigger: SyncTrigger;
+  /** For scheduled runs: the instant the schedule fired (ISO-8601), which also names the job. */
+  firedAt?: string;
+}
+
+/** A webhook or storefront event to store and act on. */
+export interface IngestJob {
+  shopId: string;
+  source: 'shopify' | 'hubspot' | 'pixel';
+  /** Platform topic, e.g. `orders/create`, `contact.propertyChange`. */
+  topic: string;
+  /** The platform's id of this delivery (X-Shopify-Webhook-Id, HubSpot eventId): duplicates are dropped. */
+  eventId: string;
+  /** When the platform says the event happened (ISO-8601); later state wins. */
+  occurredAt: string;
+  payload: unknown;
+}
+
+/** Re-score one person after new data, and write only their changes. */
+export interface ScoringJob {
+  shopId: string;
+  personId: string;
+}
+
+export interface PushJob {
+  shopId: string;
+  personId: string;
+}
+
+export interface JobData {
+  fullSync: SyncJob;
+  incrementalSync: SyncJob;
+  scoring: ScoringJob;
+  shopifyPush: PushJob;
+  hubspotPush: PushJob;
+  ingest: IngestJob;
+}
+
+export interface EnqueueOptions {
+  /** Jobs with the same id are one job while it waits: duplicates coalesce. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+/** Where jobs are sent: bull queues, or an in-process runner. */
+export interface JobQueue {
+  enqueue<K extends QueueKind>(kind: K, data: JobData[K], options?: EnqueueOptions): Promise<void>;
+}
