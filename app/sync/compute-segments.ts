@@ -16,6 +16,8 @@ import { readHistory } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
 
 export const CLUSTER_MODEL_STATE = 'cluster-model';
+/** What real-time re-scoring uses between runs (core/segments/scoring-snapshot.ts). */
+export const SCORING_SNAPSHOT_STATE = 'scoring-snapshot';
 
 export interface ComputedSegments {
   identity: IdentityResolution;

@@ -5,7 +5,7 @@ import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { Store } from '../store/store.ts';
-import { CLUSTER_MODEL_STATE, computeSegments, toShopify } from './compute-segments.ts';
+import { CLUSTER_MODEL_STATE, computeSegments, SCORING_SNAPSHOT_STATE, toShopify } from './compute-segments.ts';
 import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
 import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
@@ -105,6 +105,7 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       })),
     );
     if (refined.clusterModel) await store.saveModelState(options.shopId, CLUSTER_MODEL_STATE, refined.clusterModel, deps.now().toISOString());
+    await store.saveModelState(options.shopId, SCORING_SNAPSHOT_STATE, refined.snapshot, deps.now().toISOString());
 
     // Holdouts: a deterministic share of each segment is kept out of every write-back.
     const holdout = await ensureHoldoutSettings(store, options.shopId, settings, deps);

@@ -2,7 +2,7 @@
 // the refinery writes back and every score it puts on a person. Pure and deterministic: the same
 // input and seed give the same output. See segments.md for what each step does and why.
 import { fitBgNbd } from '../clv/bg-nbd.ts';
-import { predictPerson } from '../clv/clv.ts';
+import { predictPerson, type ClvModels } from '../clv/clv.ts';
 import { fitGammaGamma } from '../clv/gamma-gamma.ts';
 import { summarize, type PurchaseSummary } from '../clv/summary.ts';
 import { findClusters } from '../clusters/cluster-run.ts';
@@ -19,7 +19,9 @@ import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, type RfmScore } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule } from '../rules/index.ts';
 import { emptyScores, roundOrNull, type PersonScores } from './person-scores.ts';
+import { rfmBoundaries } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
+import { tierCutoffs, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
 import {
   churnDefinition,
   churnKey,
@@ -99,6 +101,8 @@ export interface RefinedSegments {
   rfmGroupOf: Map<string, string>;
   /** The model to keep for the next run; null when the store had too few people to cluster. */
   clusterModel: ClusterModel | null;
+  /** What real-time re-scoring needs until the next run (scoring-snapshot.ts). */
+  snapshot: ScoringSnapshot;
   report: RefineReport;
 }
 
@@ -119,6 +123,7 @@ function predictionStep(
   horizonDays: number,
   events: readonly OrderEvent[],
   apply: (id: string, probability: number, tier: Tier) => void,
+  keep: (kept: KeptModel) => void,
 ): RefineReport['propensity'] {
   const t = toEpochMs(input.asOf, 'asOf');
   const cutoffMs = t - horizonDays * MS_PER_DAY;
@@ -139,14 +144,16 @@ function predictionStep(
       return { status: 'skipped', reason: `no signal to rank people by: ${result.report.model.reason ?? 'the model fell back to the base rate'}` };
     }
     const tiers: Record<Tier, number> = { high: 0, medium: 0, low: 0 };
-    let scored = 0;
+    const written: Array<{ probability: number; tier: Tier }> = [];
     for (const s of result.scores) {
       const p = roundOrNull(s.probability, 4);
       if (p === null) continue;
       apply(s.id, p, s.tier);
       tiers[s.tier] += 1;
-      scored += 1;
+      written.push({ probability: p, tier: s.tier });
     }
+    const scored = written.length;
+    keep({ model: result.model, cutoffs: tierCutoffs(written) });
     return {
       status: 'done',
       model: 'calibrated Gaussian naive Bayes',
@@ -160,7 +167,7 @@ function predictionStep(
   }
 }
 
-function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores): RefineReport['clv'] {
+function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores, keep: (models: ClvModels) => void): RefineReport['clv'] {
   const asOfDay = Math.floor(toEpochMs(input.asOf, 'asOf') / MS_PER_DAY);
   const summaries: Array<{ id: string; summary: PurchaseSummary }> = [];
   for (const [id, history] of input.orders) {
@@ -171,7 +178,8 @@ function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores): Re
   const bg = fitBgNbd(only, { unit: 'week' });
   if (!bg.ok) return { status: 'skipped', reason: `BG/NBD not fitted (${bg.reason}): ${bg.detail}` };
   const gg = fitGammaGamma(only);
-  const models = { bgNbd: bg.params, gammaGamma: gg.ok ? gg.params : null, unit: 'week' as const };
+  const models: ClvModels = { bgNbd: bg.params, gammaGamma: gg.ok ? gg.params : null, unit: 'week' };
+  keep(models);
   for (const { id, summary } of summaries) {
     const p = predictPerson(models, summary, asOfDay);
     const scores = scoresOf(id);
@@ -236,8 +244,11 @@ export function refineSegments(input: RefineInput): RefinedSegments {
   // Purchase propensity and churn risk, on a time split of the shop's own history.
   const events: OrderEvent[] = [];
   for (const [id, history] of input.orders) for (const at of history.times) if (at <= t) events.push({ customerId: id, placedAt: at });
+  const kept: { purchase: KeptModel | null; churn: KeptModel | null; clv: ClvModels | null } = { purchase: null, churn: null, clv: null };
   const tierSegments = (target: PredictionTarget, set: (s: PersonScores, p: number, tier: Tier) => void, tierOf: (s: PersonScores) => Tier | null) => {
-    const step = predictionStep(target, input, horizonDays, events, (id, p, tier) => set(scoresOf(id), p, tier));
+    const step = predictionStep(target, input, horizonDays, events, (id, p, tier) => set(scoresOf(id), p, tier), (model) => {
+      kept[target === 'purchase' ? 'purchase' : 'churn'] = model;
+    });
     if (step.status !== 'done') return step;
     const keyOf = target === 'purchase' ? propensityKey : churnKey;
     for (const tier of TIERS) {
@@ -262,7 +273,9 @@ export function refineSegments(input: RefineInput): RefinedSegments {
   );
 
   // Expected purchases, P(alive), next order date and 12-month CLV.
-  const clv = clvStep(input, scoresOf);
+  const clv = clvStep(input, scoresOf, (models) => {
+    kept.clv = models;
+  });
 
   // Micro-segments: cluster x purchase tier, above the minimum size.
   const micro: RefineReport['micro'] = { minSize: minMicroSize, kept: [], tooSmall: [] };
@@ -331,6 +344,18 @@ export function refineSegments(input: RefineInput): RefinedSegments {
     scores,
     rfmGroupOf: new Map(input.rfm.map((s) => [s.customerId, RFM_GROUPS[s.group].key])),
     clusterModel,
+    snapshot: {
+      kind: 'scoring-snapshot',
+      version: 1,
+      asOf: new Date(t).toISOString(),
+      horizonDays,
+      rfm: rfmBoundaries(input.rfm, input.aggregates, t),
+      clusters: clusterModel,
+      purchase: kept.purchase,
+      churn: kept.churn,
+      clv: kept.clv,
+      microKeys: micro.kept.map((m) => m.key),
+    },
     report: { clusters: clusterReport, propensity, churn, clv, micro, rules },
   };
 }
