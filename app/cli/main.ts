@@ -8,6 +8,7 @@ import { holdoutCommand } from './commands/holdout-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { rulesCommand } from './commands/rules-command.ts';
+import { scheduleCommand } from './commands/schedule-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { segmentsCommand } from './commands/segments-command.ts';
 import { syncCommand } from './commands/sync-command.ts';
@@ -28,6 +29,9 @@ usage:
   refinery rules add KEY --name NAME --rule RULE          add or replace one (core/rules/README.md)
   refinery rules remove KEY | rules check --rule RULE
   refinery holdout [--share N]                            show or set the holdout share (0 to 0.5)
+  refinery schedule [show] [--shop S] [--json]            when syncs run, next full syncs
+  refinery schedule set [--cron EXPR|off] [--tz ZONE]     change it (cron read in the IANA zone,
+       [--every MINUTES|off] [--pause|--resume]           incremental every 1-1440 minutes)
   refinery demo [--once] [--port N]                       the whole loop on a demo store
 
 environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
@@ -45,6 +49,11 @@ const OPTIONS = {
   name: { type: 'string' },
   rule: { type: 'string' },
   share: { type: 'string' },
+  cron: { type: 'string' },
+  tz: { type: 'string' },
+  every: { type: 'string' },
+  pause: { type: 'boolean' },
+  resume: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +65,7 @@ const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
   report: ['shop', 'json', 'as-of', 'horizon', 'segment'],
   rules: ['shop', 'json', 'name', 'rule'],
   holdout: ['shop', 'json', 'share'],
+  schedule: ['shop', 'json', 'cron', 'tz', 'every', 'pause', 'resume'],
   demo: ['once', 'port'],
 };
 
@@ -89,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`refinery ${command} does not take ${stray.map((f) => `--${f}`).join(', ')}\n`);
     return 2;
   }
-  if (command !== 'import' && command !== 'report' && command !== 'rules' && positionals.length > 0) {
+  if (command !== 'import' && command !== 'report' && command !== 'rules' && command !== 'schedule' && positionals.length > 0) {
     process.stderr.write(`refinery ${command} takes no arguments (got ${positionals.join(' ')})\n`);
     return 2;
   }
@@ -111,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
         return await rulesCommand(ctx, positionals, flags);
       case 'holdout':
         return await holdoutCommand(ctx, flags);
+      case 'schedule':
+        return await scheduleCommand(ctx, positionals, flags);
       default:
         return await demoCommand(ctx, flags);
     }

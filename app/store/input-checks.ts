@@ -1,7 +1,9 @@
 // Argument checks shared by both backends, done before touching the database so that a call that
 // cannot be right fails the same way (RefineryError INPUT/VALIDATION) on every backend.
 import { RefineryError } from '../../core/errors.ts';
-import type { Platform } from '../../core/model.ts';
+import { normaliseEmail } from '../../core/identity.ts';
+import type { Customer, Platform } from '../../core/model.ts';
+import { validateSchedule } from '../../core/schedule/schedule.ts';
 import { validateSegmentKey } from '../../core/segment-tags.ts';
 import type { HoldoutCohort, MembershipWrite, RemoteSegment, RuleSegment, SegmentSnapshot, ShopSettings } from './store.ts';
 
@@ -77,6 +79,10 @@ export function checkSettings(settings: ShopSettings): ShopSettings {
   if (problem !== null) throw new RefineryError('VALIDATION', `shop settings: hubspot ${problem}`);
   const holdoutProblem = holdoutSettingsProblem(settings.holdout);
   if (holdoutProblem !== null) throw new RefineryError('VALIDATION', `shop settings: holdout ${holdoutProblem}`);
+  if (settings.schedule !== undefined) {
+    const schedule = validateSchedule(settings.schedule);
+    if (!schedule.ok) throw new RefineryError('VALIDATION', `shop settings: schedule ${schedule.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
   return settings;
 }
 
@@ -264,4 +270,36 @@ export function checkHoldoutCohort(cohort: HoldoutCohort): CheckedCohort {
   // Sorted so that rows go into the (shop, segment, person) index in order: much faster for 100,000
   // people. UTF-16 order is close enough for that; the stores read back in byte order.
   return { segmentKey, startedAt, share, treated: [...treated].sort(), holdout: [...holdout].sort() };
+}
+
+/** Customer refs one listOrdersOfCustomers call takes at most. */
+export const MAX_CUSTOMER_REFS = 200;
+
+/** The email of a person lookup, normalised as core/identity.ts does; INPUT when blank, not a string, or holding NUL. */
+export function checkLookupEmail(email: string): string {
+  const normalised = typeof email === 'string' && !hasNul(email) ? normaliseEmail(email) : null;
+  if (normalised === null) throw new RefineryError('INPUT', `email must be a non-blank string without NUL characters (got ${JSON.stringify(email)})`);
+  return normalised;
+}
+
+export interface CustomerRef {
+  source: Customer['source'];
+  id: string;
+}
+
+/** Customer refs of listOrdersOfCustomers: at most 200, each a known source and a non-empty id; returned without repeats. */
+export function checkCustomerRefs(customers: ReadonlyArray<CustomerRef>): CustomerRef[] {
+  if (!Array.isArray(customers)) throw new RefineryError('INPUT', 'customers must be an array of { source, id }');
+  if (customers.length > MAX_CUSTOMER_REFS) {
+    throw new RefineryError('INPUT', `at most ${MAX_CUSTOMER_REFS} customers per call (got ${customers.length})`);
+  }
+  const distinct = new Map<string, CustomerRef>();
+  for (const ref of customers as readonly unknown[]) {
+    const { source, id } = (typeof ref === 'object' && ref !== null ? ref : {}) as { source?: unknown; id?: unknown };
+    if ((source !== 'shopify' && source !== 'csv') || typeof id !== 'string' || id === '' || hasNul(id)) {
+      throw new RefineryError('INPUT', `bad customer ref ${JSON.stringify(ref)}: source must be "shopify" or "csv", id a non-empty string without NUL characters`);
+    }
+    distinct.set(`${source}\u0000${id}`, { source, id });
+  }
+  return [...distinct.values()];
 }

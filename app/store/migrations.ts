@@ -383,11 +383,46 @@ CREATE TABLE holdout_members (
 );
 `;
 
+// Version 4: person lookups (real-time re-scoring of one person after a webhook). A person is one
+// normalised email (core/identity.ts: trimmed, lower-cased) across customers and contacts, but
+// both tables store the email as given, so each gets an index on an email key expression, with the
+// sort columns after it so that a lookup returns rows in order without a sort. The key trims
+// exactly what String.prototype.trim removes (the characters of EMAIL_KEY_TRIM_CODES) and
+// lower-cases ASCII letters only, the same way in both backends (SQLite's lower() without ICU;
+// PostgreSQL's lower() under COLLATE "C", whatever the database's locale). A query must spell the
+// expression exactly as the index does, hence EMAIL_KEY_SQLITE / EMAIL_KEY_POSTGRES; they are part
+// of this shipped migration: never change them (a new key needs a new migration and new names).
+// Orders of a customer use orders_by_customer from version 1. Only CREATE statements.
+
+/** Code points String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+export const EMAIL_KEY_TRIM_CODES: readonly number[] = [
+  9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279,
+];
+
+/** The email key of migration 4 in SQLite; `email` is the column. */
+export const EMAIL_KEY_SQLITE =
+  'lower(trim(email, char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)))';
+
+/** The email key of migration 4 in PostgreSQL; `email` is the column. */
+export const EMAIL_KEY_POSTGRES =
+  "lower(btrim(email, E'\\u0009\\u000a\\u000b\\u000c\\u000d\\u0020\\u00a0\\u1680\\u2000\\u2001\\u2002\\u2003\\u2004\\u2005\\u2006\\u2007\\u2008\\u2009\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff') COLLATE \"C\")";
+
+const PERSON_LOOKUPS_SQLITE = `
+CREATE INDEX customers_by_email_key ON customers (shop_id, ${EMAIL_KEY_SQLITE}, source, id);
+CREATE INDEX contacts_by_email_key ON contacts (shop_id, ${EMAIL_KEY_SQLITE}, id);
+`;
+
+const PERSON_LOOKUPS_POSTGRES = `
+CREATE INDEX customers_by_email_key ON customers (shop_id, (${EMAIL_KEY_POSTGRES}), source, id);
+CREATE INDEX contacts_by_email_key ON contacts (shop_id, (${EMAIL_KEY_POSTGRES}), id);
+`;
+
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
   { version: 2, name: 'hubspot contacts and written properties', sqlite: HUBSPOT_SQLITE, postgres: HUBSPOT_POSTGRES },
   { version: 3, name: 'model states, rule segments and holdout cohorts', sqlite: MODELS_RULES_HOLDOUTS_SQLITE, postgres: MODELS_RULES_HOLDOUTS_POSTGRES },
+  { version: 4, name: 'email key indexes for person lookups', sqlite: PERSON_LOOKUPS_SQLITE, postgres: PERSON_LOOKUPS_POSTGRES },
 ];
 
 /** Checks that versions are positive integers in strictly increasing order. */

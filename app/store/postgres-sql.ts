@@ -4,6 +4,7 @@
 import {
   CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
 } from './row-mapping.ts';
+import { EMAIL_KEY_POSTGRES } from './migrations.ts';
 
 export const UPSERT_CUSTOMERS = `
 INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS})
@@ -57,6 +58,18 @@ export const GUEST_ORDERS_AFTER = `
 SELECT ${ORDER_COLUMNS} FROM orders
 WHERE shop_id = $1 AND customer_id IS NULL AND (source, processed_at, id) > ($2, $3, $4)
 ORDER BY source, processed_at, id LIMIT $5`;
+
+// Person lookups. The email key is spelled exactly as in the migration 4 indexes, or PostgreSQL
+// would not use them. Customer refs come as two arrays ($2 sources, $3 ids); each pair is an
+// orders_by_customer index scan.
+export const CUSTOMERS_BY_EMAIL = `
+SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND ${EMAIL_KEY_POSTGRES} = $2 ORDER BY source, id`;
+export const CONTACTS_BY_EMAIL = `
+SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = $1 AND ${EMAIL_KEY_POSTGRES} = $2 ORDER BY id`;
+export const ORDERS_OF_CUSTOMERS = `
+SELECT ${ORDER_COLUMNS} FROM orders
+WHERE shop_id = $1 AND (customer_id, source) IN (SELECT r.customer_id, r.source FROM unnest($2::text[], $3::text[]) AS r (source, customer_id))
+ORDER BY source, customer_id, processed_at, id`;
 
 export const DELETE_MEMBERSHIPS = `
 DELETE FROM written_memberships w

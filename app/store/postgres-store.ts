@@ -8,15 +8,17 @@ import type { PoolClient, QueryConfig } from 'pg';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkHoldoutCohort, checkId, checkMembershipWrite, checkModelStateName, checkPlatform, checkPositiveInteger,
-  checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots, modelStateJson,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkLookupEmail, checkMembershipWrite, checkModelStateName,
+  checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots,
+  modelStateJson,
 } from './input-checks.ts';
+import type { CustomerRef } from './input-checks.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_POSTGRES, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
-  CONTACTS_AFTER, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_HOLDOUT_COHORT, INSERT_HOLDOUT_MEMBERS,
-  INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS, UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_MODEL_STATE, UPSERT_ORDERS,
+  CONTACTS_AFTER, CONTACTS_BY_EMAIL, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, CUSTOMERS_BY_EMAIL, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_HOLDOUT_COHORT, INSERT_HOLDOUT_MEMBERS,
+  INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS, ORDERS_OF_CUSTOMERS, UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_MODEL_STATE, UPSERT_ORDERS,
   UPSERT_REMOTE_SEGMENT, UPSERT_RULE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
 } from './postgres-sql.ts';
 import {
@@ -349,6 +351,29 @@ class PostgresStore implements MigratingStore {
       await client.query('DELETE FROM written_properties WHERE shop_id = $1 AND contact_id = $2', [shopId, contactId]);
       return (deleted.rowCount ?? 0) > 0;
     });
+  }
+
+  async findCustomersByEmail(shopId: string, email: string): Promise<Customer[]> {
+    const key = checkLookupEmail(email);
+    const rows = await this.#query('findCustomersByEmail', { name: 'refinery-customers-by-email', text: CUSTOMERS_BY_EMAIL, values: [shopId, key] });
+    return rows.map(customerFromRow);
+  }
+
+  async findContactsByEmail(shopId: string, email: string): Promise<Contact[]> {
+    const key = checkLookupEmail(email);
+    const rows = await this.#query('findContactsByEmail', { name: 'refinery-contacts-by-email', text: CONTACTS_BY_EMAIL, values: [shopId, key] });
+    return rows.map(contactFromRow);
+  }
+
+  async listOrdersOfCustomers(shopId: string, customers: ReadonlyArray<CustomerRef>): Promise<Order[]> {
+    const refs = checkCustomerRefs(customers);
+    if (refs.length === 0) return [];
+    const rows = await this.#query('listOrdersOfCustomers', {
+      name: 'refinery-orders-of-customers',
+      text: ORDERS_OF_CUSTOMERS,
+      values: [shopId, refs.map((ref) => ref.source), refs.map((ref) => ref.id)],
+    });
+    return rows.map(orderFromRow);
   }
 
   async getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]> {

@@ -11,10 +11,12 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkHoldoutCohort, checkId, checkMembershipWrite, checkModelStateName, checkPlatform, checkPositiveInteger,
-  checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots, modelStateJson,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkLookupEmail, checkMembershipWrite, checkModelStateName,
+  checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots,
+  modelStateJson,
 } from './input-checks.ts';
-import { MIGRATIONS, SCHEMA_MIGRATIONS_SQLITE, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
+import type { CustomerRef } from './input-checks.ts';
+import { EMAIL_KEY_SQLITE, MIGRATIONS, SCHEMA_MIGRATIONS_SQLITE, TENANT_TABLES, checkMigrations, pendingMigrations } from './migrations.ts';
 import type { AppliedMigration, MigratingStore, Migration } from './migrations.ts';
 import { validatePage } from './page-validation.ts';
 import {
@@ -96,6 +98,27 @@ const GUEST_ORDERS_AFTER = `
 SELECT ${ORDER_COLUMNS} FROM orders
 WHERE shop_id = ? AND customer_id IS NULL AND (source, processed_at, id) > (?, ?, ?)
 ORDER BY source, processed_at, id LIMIT ?`;
+
+// Person lookups (exported for the query-plan test). The email key is spelled exactly as in the
+// migration 4 indexes, or SQLite would not use them. The customer refs are one JSON array of
+// [source, id] pairs, so that one statement (one snapshot) serves up to 200 refs. CROSS JOIN keeps
+// the refs as the outer loop (SQLite never reorders it), so each ref is one orders_by_customer
+// search; written as `(customer_id, source) IN (SELECT ...)`, SQLite without ANALYZE statistics
+// chose the primary key and read every order of the shop.
+export const CUSTOMERS_BY_EMAIL = `
+SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = ? AND ${EMAIL_KEY_SQLITE} = ? ORDER BY source, id`;
+export const CONTACTS_BY_EMAIL = `
+SELECT ${CONTACT_COLUMNS} FROM contacts WHERE shop_id = ? AND ${EMAIL_KEY_SQLITE} = ? ORDER BY id`;
+export const ORDERS_OF_CUSTOMERS = `
+SELECT ${ORDER_COLUMNS.split(', ').map((name) => `o.${name} AS ${name}`).join(', ')}
+FROM json_each(?2) AS r CROSS JOIN orders AS o
+WHERE o.shop_id = ?1 AND o.customer_id = r.value ->> 1 AND o.source = r.value ->> 0
+ORDER BY o.source, o.customer_id, o.processed_at, o.id`;
+
+/** The JSON parameter of ORDERS_OF_CUSTOMERS. */
+export function customerRefsJson(refs: readonly CustomerRef[]): string {
+  return JSON.stringify(refs.map((ref) => [ref.source, ref.id]));
+}
 
 export function createSqliteStore(options: SqliteStoreOptions = {}): MigratingStore {
   return new SqliteStore(options);
@@ -375,6 +398,22 @@ class SqliteStore implements MigratingStore {
         return found;
       }),
     );
+  }
+
+  async findCustomersByEmail(shopId: string, email: string): Promise<Customer[]> {
+    const key = checkLookupEmail(email);
+    return this.#op('findCustomersByEmail', () => this.#all(CUSTOMERS_BY_EMAIL, shopId, key).map(customerFromRow));
+  }
+
+  async findContactsByEmail(shopId: string, email: string): Promise<Contact[]> {
+    const key = checkLookupEmail(email);
+    return this.#op('findContactsByEmail', () => this.#all(CONTACTS_BY_EMAIL, shopId, key).map(contactFromRow));
+  }
+
+  async listOrdersOfCustomers(shopId: string, customers: ReadonlyArray<CustomerRef>): Promise<Order[]> {
+    const refs = checkCustomerRefs(customers);
+    if (refs.length === 0) return [];
+    return this.#op('listOrdersOfCustomers', () => this.#all(ORDERS_OF_CUSTOMERS, shopId, customerRefsJson(refs)).map(orderFromRow));
   }
 
   async getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]> {

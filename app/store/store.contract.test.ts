@@ -660,6 +660,37 @@ function defineContract(backend: Backend): void {
       assert.deepEqual(await store.getShopSettings(id), base);
     });
 
+    test('settings keep the sync schedule and reject bad ones', async () => {
+      const id = shop('schedule-settings');
+      const base: ShopSettings = { tagPrefix: 'refinery:', shopify: null, hubspot: null };
+      await store.saveShopSettings(id, base, NOW);
+      assert.ok(!('schedule' in ((await store.getShopSettings(id)) ?? {})), 'none saved: no schedule key');
+
+      const good = { fullSyncCron: '0 9 * * 1-5', timeZone: 'Asia/Tokyo', incrementalEveryMinutes: 30, paused: false };
+      const saved: ShopSettings = { ...base, schedule: good };
+      await store.saveShopSettings(id, saved, NOW);
+      assert.deepEqual(await store.getShopSettings(id), saved);
+      const off: ShopSettings = { ...base, schedule: { fullSyncCron: null, timeZone: 'UTC', incrementalEveryMinutes: null, paused: true } };
+      await store.saveShopSettings(id, off, NOW);
+      assert.deepEqual(await store.getShopSettings(id), off);
+      await store.saveShopSettings(id, saved, NOW);
+
+      const badSchedules: unknown[] = [
+        { ...good, fullSyncCron: '0 9 * *' }, { ...good, fullSyncCron: '61 9 * * *' }, { ...good, fullSyncCron: '@daily' }, { ...good, fullSyncCron: 9 },
+        { ...good, timeZone: 'Mars/Olympus' }, { ...good, timeZone: '+09:00' }, { ...good, timeZone: '' }, { ...good, timeZone: null },
+        { ...good, incrementalEveryMinutes: 0 }, { ...good, incrementalEveryMinutes: 1441 }, { ...good, incrementalEveryMinutes: 2.5 },
+        { ...good, paused: 'no' }, { ...good, extra: true }, { fullSyncCron: '0 3 * * *' }, null, 'daily', [],
+      ];
+      for (const schedule of badSchedules) {
+        await rejectsWith(store.saveShopSettings(id, { ...base, schedule: schedule as never }, LATER), 'VALIDATION');
+      }
+      await assert.rejects(store.saveShopSettings(id, { ...base, schedule: { ...good, fullSyncCron: '0 9 * *' } }, LATER), /schedule fullSyncCron: "0 9 \* \*" must have 5 fields/);
+      await assert.rejects(store.saveShopSettings(id, { ...base, schedule: { ...good, timeZone: 'Mars/Olympus' } }, LATER), /schedule timeZone: "Mars\/Olympus" is not an IANA time zone/);
+      assert.deepEqual(await store.getShopSettings(id), saved, 'rejected settings change nothing');
+      await store.saveShopSettings(id, base, NOW);
+      assert.deepEqual(await store.getShopSettings(id), base, 'settings are replaced as a whole');
+    });
+
     test('model states: null when none, JSON round trip, replaced on save, per shop and name', async () => {
       const id = shop('model-state');
       await store.ensureShop(id, NOW);
@@ -810,6 +841,132 @@ function defineContract(backend: Backend): void {
       // A failing write (a shop that was never ensured) leaves nothing behind, members included.
       await rejectsWith(store.startHoldoutCohort(shop('cohort-bulk-unknown'), big), 'STORE');
       assert.deepEqual(await store.listHoldoutCohorts(shop('cohort-bulk-unknown')), []);
+    });
+
+    test('person lookups: customers and contacts by normalised email (case, surrounding whitespace), sorted, per shop', async () => {
+      const a = shop('person-a');
+      const b = shop('person-b');
+      await store.ensureShop(a, NOW);
+      await store.ensureShop(b, NOW);
+      const ann = [
+        customer('17', { source: 'csv', email: 'ann@example.com' }),
+        customer('9', { source: 'csv', email: '\u00a0ANN@example.com\n' }),
+        customer('gid://shopify/Customer/10', { email: 'ann@example.com ' }),
+        customer('gid://shopify/Customer/2', { email: ' Ann@Example.COM\t' }),
+      ]; // (source, id) byte order: '17' before '9', 'Customer/10' before 'Customer/2'
+      const others = [
+        customer('gid://shopify/Customer/3', { email: 'ann@example.co' }),
+        customer('gid://shopify/Customer/4', { email: 'ann+shop@example.com' }),
+        customer('gid://shopify/Customer/5', { email: 'an n@example.com' }),
+        customer('gid://shopify/Customer/6', { email: null }),
+        customer('gid://shopify/Customer/7', { email: '  ' }),
+        customer('gid://shopify/Customer/8', { email: 'jörg@EXAMPLE.de' }),
+        customer('gid://shopify/Customer/9', { email: 'JÖRG@example.de' }),
+      ];
+      await store.savePage(a, { customers: [...others, ...ann].reverse() });
+      await store.savePage(b, { customers: [customer('gid://shopify/Customer/2', { email: 'ann@example.com' }), customer('18', { source: 'csv', email: 'ANN@example.com' })] });
+
+      for (const email of ['ann@example.com', 'ANN@Example.com ', '\tann@EXAMPLE.com\u3000']) {
+        assert.deepEqual(await store.findCustomersByEmail(a, email), ann, `lookup by ${JSON.stringify(email)}`);
+      }
+      assert.deepEqual(
+        (await store.findCustomersByEmail(b, 'ann@example.com')).map((c) => `${c.source}:${c.id}`),
+        ['csv:18', 'shopify:gid://shopify/Customer/2'],
+        'only the shop asked about',
+      );
+      assert.deepEqual(await store.findCustomersByEmail(shop('person-unknown'), 'ann@example.com'), []);
+      assert.deepEqual(await store.findCustomersByEmail(a, 'bob@example.com'), []);
+      // ASCII letters only are lower-cased on the stored side (documented): a stored upper-case Ö does not match.
+      assert.deepEqual((await store.findCustomersByEmail(a, 'JÖRG@example.de')).map((c) => c.id), ['gid://shopify/Customer/8']);
+
+      const contacts = [contact('301', { email: 'ann@example.com' }), contact('42', { email: ' Ann@Example.com' })]; // id byte order
+      await store.savePage(a, { contacts: [contact('5', { email: 'annie@example.com' }), contact('6', { email: null }), ...contacts].reverse() });
+      await store.savePage(b, { contacts: [contact('301', { email: 'ann@example.com', firstName: 'Other shop' })] });
+      assert.deepEqual(await store.findContactsByEmail(a, 'ANN@example.com'), contacts);
+      assert.deepEqual((await store.findContactsByEmail(b, 'ann@example.com')).map((c) => c.firstName), ['Other shop']);
+      assert.deepEqual(await store.findContactsByEmail(a, 'bob@example.com'), []);
+
+      for (const bad of ['', '   ', '\t\n\u00a0', 'ann@example.com\u0000', null, 42, undefined]) {
+        await rejectsWith(store.findCustomersByEmail(a, bad as never), 'INPUT');
+        await rejectsWith(store.findContactsByEmail(a, bad as never), 'INPUT');
+      }
+
+      await store.deleteShop(a);
+      assert.deepEqual(await store.findCustomersByEmail(a, 'ann@example.com'), []);
+      assert.deepEqual(await store.findContactsByEmail(a, 'ann@example.com'), []);
+      assert.equal((await store.findCustomersByEmail(b, 'ann@example.com')).length, 2, 'the other shop keeps its rows');
+    });
+
+    test('person lookups: orders of several customers, sorted, never guest orders, at most 200 refs', async () => {
+      const a = shop('person-orders-a');
+      const b = shop('person-orders-b');
+      await store.ensureShop(a, NOW);
+      await store.ensureShop(b, NOW);
+      const gid = 'gid://shopify/Customer/2';
+      const wanted = [
+        order('k1', '17', { source: 'csv', email: 'ann@example.com' }),
+        order('p1', gid, { processedAt: '2024-01-01T00:00:00Z' }),
+        order('p2', gid, { processedAt: '2024-01-01T00:00:00Z', cancelledAt: '2024-01-02T00:00:00Z', total: 10 }),
+        order('p0', gid, { processedAt: '2024-03-01T00:00:00Z' }),
+      ]; // (source, customerId, processedAt, id)
+      const unwanted = [
+        order('g1', null, { email: 'ann@example.com' }), // a guest checkout with the person's email
+        order('g2', null, { source: 'csv', email: ' ANN@example.com' }),
+        order('x1', 'gid://shopify/Customer/10'), // a customer not asked for
+        order('x2', gid, { source: 'csv' }), // same customer id, other source
+        order('x3', '9', { source: 'csv' }),
+      ];
+      await store.savePage(a, { orders: [...unwanted, ...wanted].reverse() });
+      await store.savePage(b, { orders: [order('p1', gid), order('k1', '17', { source: 'csv' })] });
+
+      const refs = [{ source: 'shopify' as const, id: gid }, { source: 'csv' as const, id: '17' }, { source: 'shopify' as const, id: gid }, { source: 'csv' as const, id: 'nobody' }];
+      assert.deepEqual(await store.listOrdersOfCustomers(a, refs), wanted);
+      assert.deepEqual(await store.listOrdersOfCustomers(a, []), []);
+      assert.deepEqual(await store.listOrdersOfCustomers(shop('person-orders-unknown'), refs), []);
+      assert.deepEqual((await store.listOrdersOfCustomers(b, refs)).map((o) => `${o.source}:${o.id}`), ['csv:k1', 'shopify:p1'], 'only the shop asked about');
+
+      // What a re-scoring does: the person's customers by email, then their orders (customers are refs as they are).
+      await store.savePage(a, { customers: [customer(gid, { email: 'Ann@example.com' }), customer('17', { source: 'csv', email: 'ann@example.com ' })] });
+      assert.deepEqual(await store.listOrdersOfCustomers(a, await store.findCustomersByEmail(a, 'ann@example.com')), wanted);
+
+      const many = Array.from({ length: 200 }, (_, i) => ({ source: 'shopify' as const, id: i === 0 ? gid : `gid://shopify/Customer/x${i}` }));
+      assert.deepEqual((await store.listOrdersOfCustomers(a, many)).map((o) => o.id), ['p1', 'p2', 'p0']);
+      await rejectsWith(store.listOrdersOfCustomers(a, [...many, { source: 'csv', id: '17' }]), 'INPUT');
+      const badRefs: unknown[] = [
+        { source: 'hubspot', id: '1' }, { source: 'shopify', id: '' }, { source: 'shopify' }, { id: '17' }, { source: 'csv', id: 17 },
+        { source: 'csv', id: 'a\u0000b' }, null, 'csv:17',
+      ];
+      for (const bad of badRefs) await rejectsWith(store.listOrdersOfCustomers(a, [{ source: 'csv', id: '17' }, bad as never]), 'INPUT');
+      await rejectsWith(store.listOrdersOfCustomers(a, null as never), 'INPUT');
+      await rejectsWith(store.listOrdersOfCustomers(a, { source: 'csv', id: '17' } as never), 'INPUT');
+
+      await store.deleteShop(a);
+      assert.deepEqual(await store.listOrdersOfCustomers(a, refs), []);
+      assert.equal((await store.listOrdersOfCustomers(b, refs)).length, 2, 'the other shop keeps its orders');
+    });
+
+    test('migrating to version 4 indexes the emails already stored', async () => {
+      const old = backend.createDatabase();
+      try {
+        const v3 = old.open(MIGRATIONS.filter((m) => m.version <= 3));
+        await v3.migrate();
+        const id = shop('from-v3');
+        await v3.ensureShop(id, NOW);
+        await v3.savePage(id, {
+          customers: [customer('c1', { email: ' Ann@Example.com' }), customer('c2', { source: 'csv', email: 'ANN@example.com' })],
+          contacts: [contact('7', { email: 'ANN@example.com ' })],
+          orders: [order('o1', 'c1')],
+        });
+        await v3.close();
+        const latest = old.open(MIGRATIONS);
+        await latest.migrate();
+        assert.deepEqual((await latest.appliedMigrations()).map((m) => m.version), MIGRATIONS.map((m) => m.version));
+        assert.deepEqual((await latest.findCustomersByEmail(id, 'ann@example.com')).map((c) => `${c.source}:${c.id}`), ['csv:c2', 'shopify:c1']);
+        assert.deepEqual((await latest.findContactsByEmail(id, 'ann@example.com')).map((c) => c.id), ['7']);
+        assert.deepEqual((await latest.listOrdersOfCustomers(id, [{ source: 'shopify', id: 'c1' }])).map((o) => o.id), ['o1']);
+      } finally {
+        await old.drop();
+      }
     });
 
     test('migrating a version-1 database that holds data to the latest version keeps the data', async () => {

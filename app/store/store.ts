@@ -2,6 +2,7 @@
 // and one contract test suite runs against both. Every method is scoped to a shop: no call can
 // read or write another tenant's rows. Writes that belong together are one transaction.
 import type { Contact, Customer, Order, Platform, SegmentDefinition } from '../../core/model.ts';
+import type { ShopSchedule } from '../../core/schedule/schedule.ts';
 
 export interface ShopRecord {
   shopId: string; // the shop's myshopify domain, e.g. demo-store.myshopify.com
@@ -31,6 +32,14 @@ export interface ShopSettings {
    * characters.
    */
   holdout?: HoldoutSettings;
+  /**
+   * When syncs run (core/schedule/schedule.md). May be omitted when saving; getShopSettings returns
+   * what was saved, or undefined (the scheduler then uses the default schedule for shops connected
+   * to Shopify). saveShopSettings checks it with validateSchedule (VALIDATION): an object with
+   * exactly fullSyncCron (five-field cron or null), timeZone (IANA name), incrementalEveryMinutes
+   * (1 to 1440 or null) and paused (boolean).
+   */
+  schedule?: ShopSchedule;
 }
 
 export interface HoldoutSettings {
@@ -196,6 +205,34 @@ export interface Store {
    * removed even when no contact row exists. Returns whether a contact row was found.
    */
   deleteContact(shopId: string, contactId: string): Promise<boolean>;
+
+  /**
+   * Person lookups, for re-scoring one person (core/identity.ts: one normalised email across
+   * customers and contacts) without reading the whole shop; each is an index lookup. `email` is
+   * normalised as normaliseEmail does (trimmed, lower-cased) before matching; a non-string, blank
+   * or NUL-containing email is RefineryError INPUT. A stored email matches when it equals the
+   * normalised email after trimming and lower-casing its ASCII letters: emails stored normalised
+   * (the Shopify and HubSpot mappings store them so) and emails differing only in ASCII case or
+   * surrounding whitespace always match; a stored email with upper-case non-ASCII letters
+   * (`JÖRG@x.de`, possible from a CSV file) does not (both backends agree). Unknown shop: [].
+   *
+   * Every customer (Shopify and CSV) with that email, sorted by (source, id) in byte order.
+   */
+  findCustomersByEmail(shopId: string, email: string): Promise<Customer[]>;
+  /**
+   * Every contact with that email (see findCustomersByEmail for the matching), sorted by id in
+   * byte order. Several contacts can share an email; identity links only the lowest id.
+   */
+  findContactsByEmail(shopId: string, email: string): Promise<Contact[]>;
+  /**
+   * Every order of the given customers: orders whose (source, customerId) is one of the refs,
+   * sorted by (source, customerId, processedAt, id) in byte order. Guest orders (customerId null)
+   * are never returned: core/profile.ts does not match them to a person by their email (see
+   * core/identity.md), so neither does this. At most 200 refs per call (a ref listed twice counts
+   * twice); more, a source other than 'shopify' / 'csv', or an id that is not a non-empty string
+   * without NUL characters is RefineryError INPUT. No refs: [].
+   */
+  listOrdersOfCustomers(shopId: string, customers: ReadonlyArray<{ source: Customer['source']; id: string }>): Promise<Order[]>;
 
   getRemoteSegments(shopId: string, platform: Platform): Promise<RemoteSegment[]>;
   saveRemoteSegment(shopId: string, segment: RemoteSegment): Promise<void>;
