@@ -303,3 +303,11 @@ export function checkCustomerRefs(customers: ReadonlyArray<CustomerRef>): Custom
   }
   return [...distinct.values()];
 }
+
+/** Record ids to filter by (one person's customers or contacts): at most MAX_CUSTOMER_REFS, distinct. */
+export function checkRecordIds(name: string, ids: readonly string[]): string[] {
+  if (!Array.isArray(ids)) throw new RefineryError('INPUT', `${name} must be an array`);
+  if (ids.length > MAX_CUSTOMER_REFS) throw new RefineryError('INPUT', `at most ${MAX_CUSTOMER_REFS} ${name} per call (got ${ids.length})`);
+  for (const id of ids) checkId(name, id);
+  return [...new Set(ids)];
+}

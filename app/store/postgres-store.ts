@@ -8,7 +8,7 @@ import type { PoolClient, QueryConfig } from 'pg';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkLookupEmail, checkMembershipWrite, checkModelStateName,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkLookupEmail, checkRecordIds, checkMembershipWrite, checkModelStateName,
   checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots,
   modelStateJson,
 } from './input-checks.ts';
@@ -282,8 +282,17 @@ class PostgresStore implements MigratingStore {
     );
   }
 
-  async getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>> {
+  async getWrittenMemberships(shopId: string, platform: Platform, recordIds?: readonly string[]): Promise<Map<string, Set<string>>> {
     checkPlatform(platform);
+    if (recordIds !== undefined) {
+      const ids = checkRecordIds('record ids', recordIds);
+      const rows = await this.#query(
+        'getWrittenMemberships',
+        'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 AND customer_id = ANY($3::text[]) ORDER BY segment_key, customer_id',
+        [shopId, platform, ids],
+      );
+      return membershipsFromRows(rows);
+    }
     const rows = await this.#query(
       'getWrittenMemberships',
       'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 ORDER BY segment_key, customer_id',
@@ -307,7 +316,16 @@ class PostgresStore implements MigratingStore {
     });
   }
 
-  async getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>> {
+  async getWrittenProperties(shopId: string, contactIds?: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    if (contactIds !== undefined) {
+      const ids = checkRecordIds('contact ids', contactIds);
+      const rows = await this.#query(
+        'getWrittenProperties',
+        'SELECT contact_id, property, value FROM written_properties WHERE shop_id = $1 AND contact_id = ANY($2::text[]) ORDER BY contact_id, property',
+        [shopId, ids],
+      );
+      return writtenPropertiesFromRows(rows);
+    }
     const rows = await this.#query(
       'getWrittenProperties',
       'SELECT contact_id, property, value FROM written_properties WHERE shop_id = $1 ORDER BY contact_id, property',

@@ -11,7 +11,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, Order, Platform } from '../../core/model.ts';
 import {
-  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkLookupEmail, checkMembershipWrite, checkModelStateName,
+  DEFAULT_PAGE_SIZE, DEFAULT_RUN_LIMIT, checkCustomerRefs, checkHoldoutCohort, checkId, checkRecordIds, checkLookupEmail, checkMembershipWrite, checkModelStateName,
   checkPlatform, checkPositiveInteger, checkPropertyWrites, checkRemoteSegment, checkRuleSegment, checkSettings, checkShopId, checkSnapshots,
   modelStateJson,
 } from './input-checks.ts';
@@ -326,8 +326,20 @@ class SqliteStore implements MigratingStore {
     );
   }
 
-  async getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>> {
+  async getWrittenMemberships(shopId: string, platform: Platform, recordIds?: readonly string[]): Promise<Map<string, Set<string>>> {
     checkPlatform(platform);
+    if (recordIds !== undefined) {
+      const ids = checkRecordIds('record ids', recordIds);
+      return this.#op('getWrittenMemberships', () =>
+        membershipsFromRows(
+          this.#all(
+            `SELECT w.segment_key, w.customer_id FROM json_each(?3) AS r CROSS JOIN written_memberships AS w
+             WHERE w.shop_id = ?1 AND w.platform = ?2 AND w.customer_id = r.value ORDER BY w.segment_key, w.customer_id`,
+            shopId, platform, JSON.stringify(ids),
+          ),
+        ),
+      );
+    }
     return this.#op('getWrittenMemberships', () =>
       membershipsFromRows(
         this.#all('SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = ? AND platform = ? ORDER BY segment_key, customer_id', shopId, platform),
@@ -350,7 +362,19 @@ class SqliteStore implements MigratingStore {
     );
   }
 
-  async getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>> {
+  async getWrittenProperties(shopId: string, contactIds?: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    if (contactIds !== undefined) {
+      const ids = checkRecordIds('contact ids', contactIds);
+      return this.#op('getWrittenProperties', () =>
+        writtenPropertiesFromRows(
+          this.#all(
+            `SELECT p.contact_id, p.property, p.value FROM json_each(?2) AS r CROSS JOIN written_properties AS p
+             WHERE p.shop_id = ?1 AND p.contact_id = r.value ORDER BY p.contact_id, p.property`,
+            shopId, JSON.stringify(ids),
+          ),
+        ),
+      );
+    }
     return this.#op('getWrittenProperties', () =>
       writtenPropertiesFromRows(
         this.#all('SELECT contact_id, property, value FROM written_properties WHERE shop_id = ? ORDER BY contact_id, property', shopId),

@@ -362,6 +362,12 @@ function defineContract(backend: Backend): void {
       ]));
       await rejectsWith(store.recordMembershipWrite(id, { platform: 'shopify', added: [pair('champions', 'c9'), pair('', 'c1')], removed: [], at: NOW }), 'VALIDATION');
       assert.deepEqual((await store.getWrittenMemberships(id, 'shopify')).get('champions'), new Set(['c2']));
+      // One person's records only.
+      assert.deepEqual(await store.getWrittenMemberships(id, 'shopify', ['c1', 'c1', 'unknown']), new Map([['at-risk', new Set(['c1'])]]));
+      assert.deepEqual(await store.getWrittenMemberships(id, 'shopify', []), new Map());
+      assert.deepEqual(await store.getWrittenMemberships(id, 'hubspot', ['c1']), new Map());
+      await rejectsWith(store.getWrittenMemberships(id, 'shopify', ['']), 'INPUT');
+      await rejectsWith(store.getWrittenMemberships(id, 'shopify', Array.from({ length: 201 }, (_, i) => `c${i}`)), 'INPUT');
     });
 
     test('remote segments are upserted by segment key', async () => {
@@ -556,6 +562,9 @@ function defineContract(backend: Backend): void {
       const all = await store.getWrittenProperties(id);
       assert.equal(all.size, 1203);
       assert.deepEqual(all.get('bulk-1199'), { p: '1199', q: 'x' });
+      // One person's contacts only.
+      assert.deepEqual(await store.getWrittenProperties(id, ['302', 'bulk-7', 'none']), new Map([['302', { refinery_score: '2', refinery_segment: '' }], ['bulk-7', { p: '7', q: 'x' }]]));
+      await rejectsWith(store.getWrittenProperties(id, [7 as never]), 'INPUT');
     });
 
     test('HubSpot memberships and lists are kept apart from Shopify ones', async () => {

@@ -177,13 +177,18 @@ export interface Store {
   /**
    * What this app last wrote to a platform: segment key -> record ids (customer GIDs, contact ids).
    * A platform other than 'shopify' / 'hubspot' fails with RefineryError INPUT (VALIDATION in records).
+   * With `recordIds` (at most 200, non-empty strings, else INPUT), only those records' memberships:
+   * one person's, for a real-time update.
    */
-  getWrittenMemberships(shopId: string, platform: Platform): Promise<Map<string, Set<string>>>;
+  getWrittenMemberships(shopId: string, platform: Platform, recordIds?: readonly string[]): Promise<Map<string, Set<string>>>;
   /** One transaction: deletes `removed` pairs, then upserts `added` pairs (re-adding is fine). */
   recordMembershipWrite(shopId: string, write: MembershipWrite): Promise<void>;
 
-  /** Contact property values this app last wrote to HubSpot: contact id -> property -> value. */
-  getWrittenProperties(shopId: string): Promise<Map<string, Record<string, string>>>;
+  /**
+   * Contact property values this app last wrote to HubSpot: contact id -> property -> value. With
+   * `contactIds` (at most 200, else INPUT), only those contacts'.
+   */
+  getWrittenProperties(shopId: string, contactIds?: readonly string[]): Promise<Map<string, Record<string, string>>>;
   /**
    * Records property values confirmed written, in one transaction: each (contact, property) value is
    * upserted; properties not mentioned keep their earlier values. Within one call the last value of
