@@ -22,7 +22,7 @@ import {
   UPSERT_REMOTE_SEGMENT, UPSERT_RULE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
 } from './postgres-sql.ts';
 import {
-  CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
+  CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
   contactFromRow, customerFromRow, holdoutCohortsFromRows, membershipsFromRows, modelStateFromRow, orderFromRow, remoteSegmentFromRow,
   ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
@@ -263,6 +263,11 @@ class PostgresStore implements MigratingStore {
       shopId, source, id,
     ]);
     return row === undefined ? null : customerFromRow(row);
+  }
+
+  async getOrder(shopId: string, source: Order['source'], id: string): Promise<Order | null> {
+    const [row] = await this.#query('getOrder', `SELECT ${ORDER_COLUMNS} FROM orders WHERE shop_id = $1 AND source = $2 AND id = $3`, [shopId, source, id]);
+    return row === undefined ? null : orderFromRow(row);
   }
 
   async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {

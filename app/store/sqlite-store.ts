@@ -309,6 +309,13 @@ class SqliteStore implements MigratingStore {
     });
   }
 
+  async getOrder(shopId: string, source: Order['source'], id: string): Promise<Order | null> {
+    return this.#op('getOrder', () => {
+      const row = this.#get(`SELECT ${ORDER_COLUMNS} FROM orders WHERE shop_id = ? AND source = ? AND id = ?`, shopId, source, id);
+      return row === undefined ? null : orderFromRow(row);
+    });
+  }
+
   async *iterateCustomers(shopId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<Customer[]> {
     checkPositiveInteger('page size', pageSize);
     yield* keysetPages(CUSTOMER_KEYSET, pageSize, (after) =>

@@ -150,6 +150,9 @@ function defineContract(backend: Backend): void {
       assert.equal(await store.getCustomer(id, 'shopify', 'gid://shopify/Customer/2'), null, 'source is part of the key');
       const stored = await collect(store.iterateOrders(id));
       assert.deepEqual(stored.items, orders);
+      assert.deepEqual(await store.getOrder(id, 'shopify', 'gid://shopify/Order/2'), orders[1]);
+      assert.equal(await store.getOrder(id, 'csv', 'gid://shopify/Order/2'), null, 'source is part of the key');
+      assert.equal(await store.getOrder(shop('other-upsert'), 'shopify', 'gid://shopify/Order/2'), null, 'another shop sees nothing');
 
       const updated = customer('gid://shopify/Customer/1', { email: 'new@example.com', tags: ['vip', 'refinery:champions'], updatedAt: '2024-06-01T00:00:00Z' });
       const updatedOrder = order('gid://shopify/Order/1', 'gid://shopify/Customer/1', { refunded: 42.5, updatedAt: '2024-06-01T00:00:00Z' });

@@ -161,6 +161,8 @@ export interface Store {
   countCustomers(shopId: string): Promise<number>;
   countOrders(shopId: string): Promise<number>;
   getCustomer(shopId: string, source: Customer['source'], id: string): Promise<Customer | null>;
+  /** One order by (source, id), or null. */
+  getOrder(shopId: string, source: Order['source'], id: string): Promise<Order | null>;
   /**
    * Streams all customers of a shop ordered by (source, id) (byte order), in pages of at most
    * pageSize (default 1000) with keyset pagination, without loading them all at once.

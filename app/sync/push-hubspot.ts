@@ -29,6 +29,12 @@ export interface HubSpotPushInput {
   scores: ReadonlyMap<string, PersonScores>;
   definitions: readonly SegmentDefinition[];
   allowCreate: boolean;
+  /**
+   * Real time, one person: only these people's contacts are written, with the property schema
+   * and lists the batch run set up (none created here; a list that does not exist yet waits for
+   * the next batch run).
+   */
+  scoped?: boolean;
 }
 
 /** A number as HubSpot stores it: plain decimal text; '' (no value) for null or anything not finite. */
@@ -63,23 +69,26 @@ export async function pushHubSpot(
   const result: HubSpotPushResult = { contactsUpserted: 0, contactsCreated: 0, listsCreated: 0, listsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, propertiesCreated: 0, errors: [] };
   const at = () => options.now().toISOString();
 
-  const schema = await ensureRefinerySchema(
-    client,
-    refineryProperties(
-      input.definitions.map((d) => ({ value: d.key, label: d.name })),
-      RFM_SEGMENTS.map((d) => ({ value: d.key, label: d.name })),
-    ),
-  );
-  result.propertiesCreated = schema.propertiesCreated;
-
-  const lists = await ensureLists(
-    client,
-    input.definitions.map((d) => ({ key: d.key, name: segmentName(d) })),
-    (await store.getRemoteSegments(shopId, 'hubspot')).map((s) => ({ segmentKey: s.segmentKey, listId: s.remoteId, name: s.name })),
-    (saved) => store.saveRemoteSegment(shopId, { platform: 'hubspot', segmentKey: saved.segmentKey, remoteId: saved.listId, name: saved.name, query: '', updatedAt: at() }),
-  );
-  result.listsCreated = lists.created;
-  for (const f of lists.failed) result.errors.push({ code: 'LIST_WRITE', message: `${f.key}: ${f.message}` });
+  let ensured = new Map<string, string>();
+  if (!input.scoped) {
+    const schema = await ensureRefinerySchema(
+      client,
+      refineryProperties(
+        input.definitions.map((d) => ({ value: d.key, label: d.name })),
+        RFM_SEGMENTS.map((d) => ({ value: d.key, label: d.name })),
+      ),
+    );
+    result.propertiesCreated = schema.propertiesCreated;
+    const lists = await ensureLists(
+      client,
+      input.definitions.map((d) => ({ key: d.key, name: segmentName(d) })),
+      (await store.getRemoteSegments(shopId, 'hubspot')).map((s) => ({ segmentKey: s.segmentKey, listId: s.remoteId, name: s.name })),
+      (saved) => store.saveRemoteSegment(shopId, { platform: 'hubspot', segmentKey: saved.segmentKey, remoteId: saved.listId, name: saved.name, query: '', updatedAt: at() }),
+    );
+    result.listsCreated = lists.created;
+    for (const f of lists.failed) result.errors.push({ code: 'LIST_WRITE', message: `${f.key}: ${f.message}` });
+    ensured = lists.lists;
+  }
 
   // Properties: people with a contact whose values changed, plus people to create.
   const keysOf = new Map<string, string[]>();
@@ -90,7 +99,8 @@ export async function pushHubSpot(
       keys.push(key);
     }
   }
-  const written = await store.getWrittenProperties(shopId);
+  const scope = input.scoped ? input.people.flatMap((p) => (p.hubspotContactId ? [p.hubspotContactId] : [])) : undefined;
+  const written = await store.getWrittenProperties(shopId, scope);
   const contactOf = new Map<string, string>(); // personId -> contact id
   const changes: PropertyChange[] = [];
   const personByEmail = new Map<string, Person>();
@@ -122,8 +132,10 @@ export async function pushHubSpot(
 
   // Memberships: per list, the difference between the members now and those last written. A
   // segment that no longer exists (a retired cluster, a deleted rule) has its list emptied.
-  const writtenMembers = await store.getWrittenMemberships(shopId, 'hubspot');
-  const listIdOf = new Map(lists.lists);
+  // Created contacts joined the scope: their (empty) memberships are read too.
+  const scopeIds = scope ? [...new Set([...scope, ...contactOf.values()])] : undefined;
+  const writtenMembers = await store.getWrittenMemberships(shopId, 'hubspot', scopeIds);
+  const listIdOf = new Map(ensured);
   for (const remote of await store.getRemoteSegments(shopId, 'hubspot')) if (!listIdOf.has(remote.segmentKey)) listIdOf.set(remote.segmentKey, remote.remoteId);
   const defined = new Set(input.definitions.map((d) => d.key));
   const keys = [...defined, ...[...writtenMembers.keys()].filter((key) => !defined.has(key)).sort()];
@@ -152,6 +164,7 @@ export async function pushHubSpot(
     options.progress('hubspot.lists', `${result.membershipsAdded} added, ${result.membershipsRemoved} removed`);
   }
 
+  if (input.scoped) return result;
   // The list of a removed rule goes once it is empty.
   const stillListed = await store.getWrittenMemberships(shopId, 'hubspot');
   for (const remote of await store.getRemoteSegments(shopId, 'hubspot')) {

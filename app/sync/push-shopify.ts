@@ -29,6 +29,11 @@ export interface PushOptions {
   runLabel: string;
   now: () => Date;
   progress: (stage: string, message: string) => void;
+  /**
+   * Only these customers (one person, in real time): their memberships are diffed and written,
+   * nobody else's, and native segments are left to the batch run.
+   */
+  scope?: readonly string[];
 }
 
 export async function pushShopify(
@@ -41,7 +46,7 @@ export async function pushShopify(
   options: PushOptions,
 ): Promise<PushResult> {
   const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
-  const written = await store.getWrittenMemberships(shopId, 'shopify');
+  const written = await store.getWrittenMemberships(shopId, 'shopify', options.scope);
   const diff = diffMemberships(desired, written);
   const tag = (key: string) => segmentTag(options.tagPrefix, key);
 
@@ -80,6 +85,8 @@ export async function pushShopify(
     result.stagedUploads += pushed.calls.stagedUploads;
     for (const f of pushed.failed) result.errors.push({ code: 'TAG_WRITE', message: `${f.customerId} ${direction} ${f.tags.join(', ')}: ${f.message}` });
   }
+
+  if (options.scope) return result;
 
   const segments = await pushSegments(
     client,

@@ -355,6 +355,7 @@ export function refineSegments(input: RefineInput): RefinedSegments {
       churn: kept.churn,
       clv: kept.clv,
       microKeys: micro.kept.map((m) => m.key),
+      categories: [...input.featuresNow.categories],
     },
     report: { clusters: clusterReport, propensity, churn, clv, micro, rules },
   };

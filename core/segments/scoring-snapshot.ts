@@ -31,6 +31,8 @@ export interface ScoringSnapshot {
   clv: ClvModels | null;
   /** Micro-segment keys the batch wrote (cells at or above the minimum size). */
   microKeys: string[];
+  /** The product types that had a feature column in the batch (FeatureOptions.categories). */
+  categories: string[];
 }
 
 export function isScoringSnapshot(value: unknown): value is ScoringSnapshot {
