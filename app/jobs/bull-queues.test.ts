@@ -71,8 +71,9 @@ test('bull queues on Redis: duplicate job ids coalesce, retriable errors retry, 
     // Three deliveries for one person while the job waits (delayed): one job.
     for (let i = 0; i < 3; i++) await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' }, { jobId: 'score:a:x', delayMs: 300 });
     await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:y@example.com' }, { jobId: 'score:a:y' });
-    await queues.queue.enqueue('shopifyPush', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' });
-    await queues.queue.enqueue('hubspotPush', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' });
+    const push = { shopId: 'a.myshopify.com', personId: 'email:x@example.com', version: 1, target: {} as never };
+    await queues.queue.enqueue('shopifyPush', push);
+    await queues.queue.enqueue('hubspotPush', push);
     await waitFor(() => seen.length >= 2 && pushAttempts >= 3 && hubspotAttempts >= 1);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(seen.map((s) => s.personId).sort(), ['email:x@example.com', 'email:y@example.com'], 'the burst for x ran once');

@@ -1,6 +1,7 @@
 // The jobs of the refinery and what each carries. Handlers are plain functions of the app
 // (app/jobs/handlers.ts); a queue backend runs them: bull on Redis for the server and workers,
 // or in-process for the CLI and the demo when no Redis is reachable.
+import type { PersonTarget } from '../realtime/person-target.ts';
 
 /** One queue per kind of work. */
 export const QUEUE_NAMES = {
@@ -46,6 +47,9 @@ export interface ScoringJob {
 export interface PushJob {
   shopId: string;
   personId: string;
+  /** The re-score this write carries; a write older than the person's latest is dropped. */
+  version: number;
+  target: PersonTarget;
 }
 
 export interface JobData {

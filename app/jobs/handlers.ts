@@ -1,0 +1,170 @@
+// The job handlers: plain functions of the app, run by bull workers or in this process.
+// - sync (full, incremental): one sync of a shop under its lock (sync-job.ts);
+// - ingest: a webhook or event, taken once per platform event id, stored unless an equal or newer
+//   state is already stored (later state wins), then a re-score of the person it touches,
+//   coalesced: deliveries for one person within `coalesceMs` become one re-score;
+// - scoring: one person re-scored under the person's lock; the result is versioned and handed to
+//   the two push queues;
+// - shopify / hubspot push: that person's writes, dropped when a newer re-score exists.
+import { RefineryError } from '../../core/errors.ts';
+import { normaliseEmail } from '../../core/identity.ts';
+import type { Contact, Customer } from '../../core/model.ts';
+import { parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
+import { readContact } from '../../connectors/hubspot/read-contact.ts';
+import { mergeWebhookCustomer, parseShopifyWebhook } from '../../connectors/shopify/webhook-payloads.ts';
+import type { Store } from '../store/store.ts';
+import type { SyncDeps } from '../sync/sync-types.ts';
+import { computePersonTarget, writePersonToHubSpot, writePersonToShopify } from '../realtime/person-target.ts';
+import type { Handlers } from './bull-queues.ts';
+import type { EventLedger, PersonVersions } from './coordination.ts';
+import type { IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
+import { createPlatformClients, type PlatformClientFactory } from './platform-clients.ts';
+import type { ShopLock } from './shop-lock.ts';
+import { runSyncJob } from './sync-job.ts';
+
+export interface HandlerContext {
+  store: Store;
+  deps: SyncDeps;
+  queue: JobQueue;
+  shopLock: ShopLock;
+  personLock: ShopLock;
+  ledger: EventLedger;
+  versions: PersonVersions;
+  clients?: PlatformClientFactory;
+  /** Deliveries for one person within this window become one re-score (default 200 ms). */
+  coalesceMs?: number;
+  pollIntervalMs?: number;
+}
+
+export type IngestOutcome =
+  | { status: 'duplicate' }
+  | { status: 'rejected'; reason: string }
+  | { status: 'stale'; personId: string | null }
+  | { status: 'stored'; personId: string | null }
+  | { status: 'ignored'; reason: string };
+
+const isNewer = (incoming: string, stored: string | undefined) => stored === undefined || Date.parse(incoming) >= Date.parse(stored);
+
+export function personIdOfCustomer(customer: Pick<Customer, 'source' | 'id' | 'email'>): string {
+  const email = normaliseEmail(customer.email);
+  return email ? `email:${email}` : `${customer.source}:${customer.id}`;
+}
+
+export function personIdOfContact(contact: Pick<Contact, 'id' | 'email'>): string {
+  const email = normaliseEmail(contact.email);
+  return email ? `email:${email}` : `hubspot:${contact.id}`;
+}
+
+async function ingestShopify(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
+  const parsed = parseShopifyWebhook(job.topic, job.payload);
+  if (!parsed.ok) return { status: 'rejected', reason: parsed.reason };
+  const event = parsed.event;
+  if (event.kind === 'customer-deleted') return { status: 'ignored', reason: 'customer deletions are handled by the privacy flow' };
+  if (event.kind === 'customer') {
+    const stored = await ctx.store.getCustomer(job.shopId, 'shopify', event.customer.id);
+    const merged = mergeWebhookCustomer(event.customer, event.notSent, stored);
+    const personId = personIdOfCustomer(merged);
+    if (merged === stored) return { status: 'stale', personId };
+    await ctx.store.savePage(job.shopId, { customers: [merged] });
+    return { status: 'stored', personId };
+  }
+  const storedOrder = await ctx.store.getOrder(job.shopId, 'shopify', event.order.id);
+  const customers: Customer[] = [];
+  let customer: Customer | null = null;
+  if (event.customer) {
+    const storedCustomer = await ctx.store.getCustomer(job.shopId, 'shopify', event.customer.id);
+    customer = mergeWebhookCustomer(event.customer, event.notSent, storedCustomer);
+    if (customer !== storedCustomer) customers.push(customer);
+  } else if (event.order.customerId) {
+    customer = await ctx.store.getCustomer(job.shopId, 'shopify', event.order.customerId);
+  }
+  const personId = customer ? personIdOfCustomer(customer) : null;
+  const orderIsNew = isNewer(event.order.updatedAt, storedOrder?.updatedAt);
+  if (!orderIsNew && customers.length === 0) return { status: 'stale', personId };
+  // A customer we do not know yet is stored from the order's own customer when it has one; an
+  // order whose customer is unknown and absent waits for the next sync to link it.
+  await ctx.store.savePage(job.shopId, { customers, ...(orderIsNew ? { orders: [event.order] } : {}) });
+  return { status: 'stored', personId };
+}
+
+async function ingestHubSpot(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
+  const parsed = parseHubSpotWebhookEvent(job.payload);
+  if ('reason' in parsed) return { status: 'rejected', reason: parsed.reason };
+  const event = parsed.event;
+  const stored = await ctx.store.getContact(job.shopId, event.contactId);
+  if (event.kind === 'contact.deleted' || event.kind === 'contact.privacyDeleted') {
+    await ctx.store.deleteContact(job.shopId, event.contactId);
+    return { status: 'stored', personId: stored ? personIdOfContact(stored) : null };
+  }
+  const clients = await (ctx.clients ?? createPlatformClients(ctx.store, ctx.deps))(job.shopId);
+  if (!clients.hubspot) return { status: 'ignored', reason: `${job.shopId} has no HubSpot portal connected` };
+  // The webhook names the change; the record itself is read (one request) so that what is stored
+  // is HubSpot's current state, whatever order the deliveries came in.
+  const contact = await readContact(clients.hubspot, event.contactId);
+  if (!contact) {
+    await ctx.store.deleteContact(job.shopId, event.contactId);
+    return { status: 'stored', personId: stored ? personIdOfContact(stored) : null };
+  }
+  if (stored && !isNewer(contact.updatedAt, stored.updatedAt)) return { status: 'stale', personId: personIdOfContact(stored) };
+  await ctx.store.savePage(job.shopId, { contacts: [contact] });
+  return { status: 'stored', personId: personIdOfContact(contact) };
+}
+
+export async function handleIngest(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
+  if (typeof job.eventId !== 'string' || job.eventId === '') return { status: 'rejected', reason: 'the delivery has no event id' };
+  if (!(await ctx.ledger.firstSeen(job.shopId, job.source, job.eventId))) return { status: 'duplicate' };
+  let outcome: IngestOutcome;
+  if (job.source === 'shopify') outcome = await ingestShopify(ctx, job);
+  else if (job.source === 'hubspot') outcome = await ingestHubSpot(ctx, job);
+  else outcome = { status: 'ignored', reason: `${job.source} events are not ingested yet` };
+  if ((outcome.status === 'stored' || outcome.status === 'stale') && outcome.personId) {
+    // Stale deliveries re-score too: harmless, and it repairs a person whose earlier re-score failed.
+    const windowMs = ctx.coalesceMs ?? 200;
+    const slot = Math.floor(ctx.deps.now().getTime() / windowMs);
+    await ctx.queue.enqueue('scoring', { shopId: job.shopId, personId: outcome.personId }, { jobId: `score|${job.shopId}|${outcome.personId}|${slot}`, delayMs: windowMs });
+  }
+  return outcome;
+}
+
+export async function handleScoring(ctx: HandlerContext, job: ScoringJob): Promise<{ status: string; reason?: string; version?: number }> {
+  const outcome = await ctx.personLock.withLock(`${job.shopId}|${job.personId}`, async () => {
+    const computed = await computePersonTarget(ctx.store, job.shopId, job.personId, ctx.deps.now);
+    if (computed.status === 'skipped') return { status: 'skipped', reason: computed.reason };
+    const version = await ctx.versions.next(job.shopId, job.personId);
+    const push: PushJob = { shopId: job.shopId, personId: job.personId, version, target: computed.target };
+    await ctx.queue.enqueue('shopifyPush', push, { jobId: `push-shopify|${job.shopId}|${job.personId}|${version}` });
+    await ctx.queue.enqueue('hubspotPush', push, { jobId: `push-hubspot|${job.shopId}|${job.personId}|${version}` });
+    return { status: 'scored', version };
+  });
+  if (outcome.busy) throw new RefineryError('BUSY', `${job.personId} is being re-scored; this re-score goes after it`);
+  return outcome.value;
+}
+
+async function handlePush(ctx: HandlerContext, platform: 'shopify' | 'hubspot', job: PushJob): Promise<{ status: string; reason?: string }> {
+  const outcome = await ctx.personLock.withLock(`${platform}|${job.shopId}|${job.personId}`, async () => {
+    if ((await ctx.versions.latest(job.shopId, job.personId)) > job.version) return { status: 'superseded' };
+    const clients = await (ctx.clients ?? createPlatformClients(ctx.store, ctx.deps))(job.shopId);
+    if (platform === 'shopify') {
+      const result = await writePersonToShopify(ctx.store, clients.shopify, clients.settings, job.target, ctx.deps.now);
+      return { status: 'written', reason: result.errors.map((e) => e.message).join('; ') || undefined };
+    }
+    if (!clients.hubspot) return { status: 'skipped', reason: 'no HubSpot portal connected' };
+    const result = await writePersonToHubSpot(ctx.store, clients.hubspot, clients.settings, job.target, ctx.deps.now);
+    return { status: 'written', reason: result.errors.map((e) => e.message).join('; ') || undefined };
+  });
+  if (outcome.busy) throw new RefineryError('BUSY', `${job.personId} is being written to ${platform}; this write goes after it`);
+  return outcome.value;
+}
+
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const syncCtx = { store: ctx.store, deps: ctx.deps, lock: ctx.shopLock };
+  const syncOptions = ctx.pollIntervalMs === undefined ? {} : { pollIntervalMs: ctx.pollIntervalMs };
+  return {
+    fullSync: (data) => runSyncJob(syncCtx, 'full', data, syncOptions),
+    incrementalSync: (data) => runSyncJob(syncCtx, 'incremental', data, syncOptions),
+    ingest: (data) => handleIngest(ctx, data),
+    scoring: (data) => handleScoring(ctx, data),
+    shopifyPush: (data) => handlePush(ctx, 'shopify', data),
+    hubspotPush: (data) => handlePush(ctx, 'hubspot', data),
+  };
+}

@@ -1,0 +1,32 @@
+// The platform clients of a shop for a job, from its stored settings. Workers pass shared budgets
+// (Redis) so that every worker together stays within a shop's Shopify cost bucket and a portal's
+// HubSpot window; without them the limits are this process's own.
+import { RefineryError } from '../../core/errors.ts';
+import { createAdminClient, type AdminClient } from '../../connectors/shopify/admin-client.ts';
+import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
+import type { ShopSettings, Store } from '../store/store.ts';
+import type { SyncDeps } from '../sync/sync-types.ts';
+
+export interface PlatformClients {
+  settings: ShopSettings;
+  shopify: AdminClient;
+  hubspot: HubSpotClient | null;
+}
+
+export type PlatformClientFactory = (shopId: string) => Promise<PlatformClients>;
+
+export function createPlatformClients(store: Store, deps: SyncDeps): PlatformClientFactory {
+  return async (shopId) => {
+    const settings = await store.getShopSettings(shopId);
+    if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
+    if (!settings.shopify) throw new RefineryError('AUTH', `shop ${shopId} has no Shopify access token configured`);
+    const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log };
+    return {
+      settings,
+      shopify: createAdminClient({ shop: shopId, accessToken: settings.shopify.accessToken, adminOrigin: settings.shopify.adminOrigin }, clientDeps),
+      hubspot: settings.hubspot
+        ? createHubSpotClient({ accessToken: settings.hubspot.accessToken, basePath: settings.hubspot.basePath, requestsPerTenSeconds: settings.hubspot.requestsPerTenSeconds }, clientDeps)
+        : null,
+    };
+  };
+}

@@ -1,0 +1,105 @@
+// Real-time adjustment in one process: a webhook for a new order re-scores only that person and
+// writes only their changes to both emulators; duplicates are taken once; an older delivery after
+// a newer one changes nothing; a burst for one person coalesces into one re-score.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createHandlers } from '../../app/jobs/handlers.ts';
+import { createLocalCoordination } from '../../app/jobs/coordination.ts';
+import { createLocalQueue } from '../../app/jobs/local-queue.ts';
+import { createLocalShopLock } from '../../app/jobs/shop-lock.ts';
+import { runSync } from '../../app/sync/run-sync.ts';
+import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
+import { RFM_SEGMENTS } from '../../core/rfm.ts';
+import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
+import { createShopifyEmulator } from '../emulators/shopify/index.ts';
+import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
+import { NO_HOLDOUT, startHarness } from '../support/harness.ts';
+import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
+import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
+import { orderWebhookBody } from '../support/webhook-fixtures.ts';
+
+let shopify: ShopifyEmulator;
+let hubspot: HubSpotEmulator;
+before(async () => {
+  shopify = await createShopifyEmulator();
+  hubspot = await createHubSpotEmulator();
+});
+after(async () => {
+  await shopify.close();
+  await hubspot.close();
+});
+
+const RFM = new Set(RFM_SEGMENTS.map((d) => `${DEFAULT_TAG_PREFIX}${d.key}`));
+
+test('an order webhook re-scores only its person and writes only their changes, once, on both platforms', async () => {
+  const customers = makeCustomers(120);
+  const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
+  const portal = await addPortal(hubspot, { contacts: makeContacts(120) });
+  try {
+    await h.store.saveShopSettings(h.shop, {
+      tagPrefix: DEFAULT_TAG_PREFIX,
+      shopify: { accessToken: h.token, adminOrigin: shopify.origin },
+      hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: false },
+      holdout: NO_HOLDOUT,
+    }, new Date().toISOString());
+    const batch = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.deepEqual(batch.errors, []);
+
+    const queue = createLocalQueue();
+    const coordination = createLocalCoordination();
+    queue.setHandlers(createHandlers({ store: h.store, deps: h.deps, queue, shopLock: createLocalShopLock(), personLock: createLocalShopLock(), ...coordination, coalesceMs: 50 }));
+
+    // Customer 1 never bought (the fixture gives every sixth customer no orders): a prospect.
+    const before = shopify.customerTags(h.shop, 'gid://shopify/Customer/1');
+    assert.ok(before.includes(`${DEFAULT_TAG_PREFIX}prospects`));
+    const othersBefore = new Map(shopify.listCustomers(h.shop).filter((c) => c.id !== 'gid://shopify/Customer/1').map((c) => [c.id, [...c.tags].sort()]));
+    const mutationsBefore = shopify.stats(h.shop).mutations;
+
+    const now = new Date().toISOString();
+    const body = orderWebhookBody({ orderId: 500_001, customer: { id: 1, email: 'person1@example.com' }, at: now, total: 64 });
+    // The same delivery three times (platforms deliver at least once) and a second order in the same burst.
+    for (let i = 0; i < 3; i++) await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'wh-1', occurredAt: now, payload: body });
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'wh-2', occurredAt: now, payload: orderWebhookBody({ orderId: 500_002, customer: { id: 1, email: 'person1@example.com' }, at: now, total: 20 }) });
+    await queue.idle();
+
+    const ingests = queue.done.filter((d) => d.kind === 'ingest').map((d) => (d.result as { status: string }).status);
+    assert.deepEqual(ingests.sort(), ['duplicate', 'duplicate', 'stored', 'stored']);
+    assert.equal(queue.done.filter((d) => d.kind === 'scoring').length, 1, 'the burst coalesced into one re-score');
+    assert.equal(await h.store.countOrders(h.shop), batch.read.orders + 2);
+
+    const after = shopify.customerTags(h.shop, 'gid://shopify/Customer/1');
+    const rfm = after.filter((t) => RFM.has(t));
+    assert.equal(rfm.length, 1);
+    assert.notEqual(rfm[0], `${DEFAULT_TAG_PREFIX}prospects`, 'the buyer left the prospects');
+    assert.ok(after.some((t) => t.startsWith(`${DEFAULT_TAG_PREFIX}propensity-`)), 'and got a propensity tier');
+    for (const c of shopify.listCustomers(h.shop)) if (c.id !== 'gid://shopify/Customer/1') assert.deepEqual([...c.tags].sort(), othersBefore.get(c.id), `${c.id} untouched`);
+    const mutations = shopify.stats(h.shop).mutations - mutationsBefore;
+    assert.ok(mutations >= 1 && mutations <= 2, `${mutations} Shopify mutations for one person (tagsRemove + tagsAdd)`);
+
+    const contact = hubspot.getContactByEmail(portal.portalId, 'person1@example.com');
+    assert.ok(contact);
+    assert.equal(contact.properties.refinery_segments, after.map((t) => t.slice(DEFAULT_TAG_PREFIX.length)).sort().join(';'), 'the same segments on both sides');
+    assert.ok(Number(contact.properties.refinery_purchase_propensity) > 0);
+
+    // An older state of the first order arrives late: nothing changes.
+    const stale = orderWebhookBody({ orderId: 500_001, customer: { id: 1, email: 'person1@example.com' }, at: now, updatedAt: new Date(Date.parse(now) - 3_600_000).toISOString(), total: 1 });
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/updated', eventId: 'wh-3', occurredAt: now, payload: stale });
+    await queue.idle();
+    assert.equal((await h.store.getOrder(h.shop, 'shopify', 'gid://shopify/Order/500001'))?.total, 64, 'the later state wins');
+    assert.deepEqual(shopify.customerTags(h.shop, 'gid://shopify/Customer/1'), after);
+
+    // A malformed delivery is rejected with its reason and stores nothing.
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'wh-4', occurredAt: now, payload: { id: 'x' } });
+    await queue.idle();
+    const last = queue.done.at(-1);
+    assert.equal((last?.result as { status: string }).status, 'rejected');
+    assert.equal(await h.store.countOrders(h.shop), batch.read.orders + 2);
+
+    // The next batch sync agrees with what real time wrote for the person's RFM group.
+    const next = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(shopify.customerTags(h.shop, 'gid://shopify/Customer/1').filter((t) => RFM.has(t)), rfm);
+  } finally {
+    await h.close();
+  }
+});
