@@ -7,6 +7,8 @@ export interface AppConfig {
   defaultShop: string | null;
   /** Redis for the queues and shared platform budgets (REDIS_URL). */
   redisUrl: string;
+  /** PostgreSQL schema (REFINERY_PG_SCHEMA), default public: several installs in one database. */
+  pgSchema: string | undefined;
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -17,5 +19,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqlitePath: resolve(env.REFINERY_SQLITE_PATH?.trim() || 'data/refinery.db'),
     defaultShop: env.REFINERY_SHOP?.trim() || null,
     redisUrl: env.REDIS_URL?.trim() || DEFAULT_REDIS_URL,
+    pgSchema: env.REFINERY_PG_SCHEMA?.trim() || undefined,
   };
 }

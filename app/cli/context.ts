@@ -18,7 +18,7 @@ export interface CliContext {
 }
 
 export async function openContext(config: AppConfig, options: { quiet?: boolean } = {}): Promise<CliContext> {
-  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
   const progress = createProgress(process.stderr, options.quiet ?? false);
   const err = (text: string) => {
     progress.done();

@@ -20,7 +20,7 @@ export function createPlatformClients(store: Store, deps: SyncDeps): PlatformCli
     const settings = await store.getShopSettings(shopId);
     if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
     if (!settings.shopify) throw new RefineryError('AUTH', `shop ${shopId} has no Shopify access token configured`);
-    const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log };
+    const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) };
     return {
       settings,
       shopify: createAdminClient({ shop: shopId, accessToken: settings.shopify.accessToken, adminOrigin: settings.shopify.adminOrigin }, clientDeps),

@@ -56,14 +56,14 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
   const report = emptyReport(options.shopId, run.id, asOf, Boolean(settings.hubspot));
   const client = createAdminClient(
     { shop: options.shopId, accessToken: settings.shopify.accessToken, adminOrigin: settings.shopify.adminOrigin },
-    { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log },
+    { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) },
   );
   let hubspot: HubSpotClient | null = null;
   try {
     if (settings.hubspot) {
       hubspot = createHubSpotClient(
         { accessToken: settings.hubspot.accessToken, basePath: settings.hubspot.basePath, requestsPerTenSeconds: settings.hubspot.requestsPerTenSeconds },
-        { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log },
+        { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) },
       );
     }
     deps.progress('pull', 'reading customers and orders from Shopify');

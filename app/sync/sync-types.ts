@@ -1,6 +1,7 @@
 // The shapes a sync run reports, shared by the CLI, the demo and (later) the admin UI.
 import type { SegmentSummaryRow } from '../../core/segment-summary.ts';
 import type { RefineReport } from '../../core/segments/refine.ts';
+import type { SharedBudgets } from '../../connectors/shared/limiters.ts';
 
 /** What a sync wrote to HubSpot. */
 export interface HubSpotWriteCounts {
@@ -66,6 +67,8 @@ export interface SyncDeps {
   log: (line: string) => void;
   /** Progress on long steps (pull pages, pushes). */
   progress: (stage: string, message: string) => void;
+  /** Platform budgets shared by every worker (Redis); absent: this process's own. */
+  budgets?: SharedBudgets;
 }
 
 export interface SyncOptions {

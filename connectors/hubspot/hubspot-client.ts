@@ -1,10 +1,12 @@
 // One HubSpot portal's client: the official SDK, unmodified, with its own retry and limiter left
 // off (they are process-wide in the SDK), and ours around every call: a rolling-window limiter
-// shared by all callers for the portal, a search limiter, and the project's retry policy.
+// shared by all callers for the portal, a search limiter, and the project's retry policy. The
+// limiters are this process's own, or shared by every worker through Redis when `deps.budgets` is given.
 import { Client } from '@hubspot/api-client';
 import { RefineryError } from '../../core/errors.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/retry-policy.ts';
 import { withRetry } from '../shared/with-retry.ts';
+import type { PortalLimiters, SharedBudgets } from '../shared/limiters.ts';
 import { mapHubSpotError } from './hubspot-errors.ts';
 import { HUBSPOT_LIMITS } from './platform.ts';
 import { RollingWindowLimiter, type Clock } from './rate-limiter.ts';
@@ -22,6 +24,8 @@ export interface HubSpotClientConfig {
 export interface HubSpotDeps extends Clock {
   random: () => number;
   log?: (line: string) => void;
+  /** Budgets shared by every worker (connectors/shared/redis-budgets.ts); absent: this process's own. */
+  budgets?: SharedBudgets;
 }
 
 export interface HubSpotCallStats {
@@ -54,6 +58,13 @@ function limitersFor(key: string, perTenSeconds: number, searchPerSecond: number
   return found;
 }
 
+/** The portal's limiters: shared by every worker when there are shared budgets, else by this process's clients. */
+function portalLimiters(portal: { accessToken: string; basePath: string | undefined }, perTenSeconds: number, searchPerSecond: number, deps: HubSpotDeps): PortalLimiters {
+  if (!deps.budgets) return limitersFor(`${portal.basePath ?? 'hubspot'}|${portal.accessToken}`, perTenSeconds, searchPerSecond, deps);
+  const windowMs = HUBSPOT_LIMITS.windowMs + HUBSPOT_LIMITS.windowMarginMs;
+  return deps.budgets.hubspotPortal(portal, { requestsPerWindow: perTenSeconds, windowMs, searchRequestsPerSecond: searchPerSecond });
+}
+
 export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDeps): HubSpotClient {
   if (!config.accessToken) throw new RefineryError('AUTH', 'no HubSpot access token configured');
   const basePath = config.basePath?.replace(/\/+$/, '') || undefined;
@@ -62,7 +73,7 @@ export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDe
   const sdk = new Client({ accessToken: config.accessToken, ...(basePath ? { basePath } : {}), numberOfApiCallRetries: 0 });
   // One below the documented 5 searches per second, for clock skew between us and HubSpot.
   const searchPerSecond = config.searchRequestsPerSecond ?? HUBSPOT_LIMITS.searchRequestsPerSecond - 1;
-  const { window, search } = limitersFor(`${basePath ?? 'hubspot'}|${config.accessToken}`, perTenSeconds, searchPerSecond, deps);
+  const { window, search } = portalLimiters({ accessToken: config.accessToken, basePath }, perTenSeconds, searchPerSecond, deps);
   const policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const stats: HubSpotCallStats = { requests: 0, searchRequests: 0, rateLimited: 0, retries: 0 };
 
@@ -80,7 +91,7 @@ export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDe
           if (mapped.code === 'THROTTLED') {
             stats.rateLimited++;
             if (mapped.details?.permanent) throw new RefineryError('QUOTA_EXHAUSTED', mapped.message);
-            if (mapped.retryAfterMs !== undefined) window.pause(Math.min(mapped.retryAfterMs, policy.maxDelayMs));
+            if (mapped.retryAfterMs !== undefined) await window.pause(Math.min(mapped.retryAfterMs, policy.maxDelayMs));
           }
           throw mapped;
         }

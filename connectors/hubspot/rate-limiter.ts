@@ -1,13 +1,15 @@
 // A rolling-window limiter: at most `limit` acquisitions in any `windowMs`. One instance per
 // HubSpot portal is shared by every caller in this process, so concurrent pushes together stay
-// under the portal's rate. The clock and sleep are parameters (deterministic tests).
+// under the portal's rate. The clock and sleep are parameters (deterministic tests). Several worker
+// processes on one portal share connectors/shared/shared-window.ts instead.
+import type { RequestLimiter } from '../shared/limiters.ts';
 
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
-export class RollingWindowLimiter {
+export class RollingWindowLimiter implements RequestLimiter {
   readonly limit: number;
   readonly windowMs: number;
   private readonly clock: Clock;

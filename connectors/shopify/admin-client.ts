@@ -1,11 +1,13 @@
 // One shop's Admin GraphQL client: the official SDK, unmodified, plus what the SDK leaves to us:
 // waiting for cost points before each call, retrying THROTTLED / 5xx / network failures with the
-// project's retry policy, and counting what was spent.
+// project's retry policy, and counting what was spent. The cost budget is this process's own, or
+// the shop's bucket shared by every worker through Redis when `deps.budgets` is given.
 import '@shopify/shopify-api/adapters/node';
 import { LogSeverity, Session, shopifyApi, type GraphqlClient } from '@shopify/shopify-api';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/retry-policy.ts';
 import { RefineryError } from '../../core/errors.ts';
 import { withRetry } from '../shared/with-retry.ts';
+import type { CostLimiter, SharedBudgets } from '../shared/limiters.ts';
 import { CostBudget } from './cost-budget.ts';
 import { costOf, mapShopifyError } from './admin-errors.ts';
 import { SHOPIFY_API_VERSION } from './platform.ts';
@@ -28,6 +30,8 @@ export interface ClientDeps {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   log?: (line: string) => void;
+  /** Budgets shared by every worker (connectors/shared/redis-budgets.ts); absent: this process's own. */
+  budgets?: SharedBudgets;
 }
 
 export interface AdminCallStats {
@@ -58,6 +62,11 @@ export function assertShopDomain(shop: string): string {
   return normalized;
 }
 
+/** The shop's budget shared by every worker when there are shared budgets, else this client's own. */
+function costLimiterFor(shop: string, deps: ClientDeps): CostLimiter {
+  return deps.budgets?.shopifyCost(shop) ?? new CostBudget(deps.now, deps.sleep);
+}
+
 export function createAdminClient(config: AdminClientConfig, deps: ClientDeps): AdminClient {
   const shop = assertShopDomain(config.shop);
   if (!config.accessToken) throw new RefineryError('AUTH', `no Admin API access token for ${shop}`);
@@ -73,7 +82,7 @@ export function createAdminClient(config: AdminClientConfig, deps: ClientDeps): 
   });
   const session = new Session({ id: `offline_${shop}`, shop, state: '', isOnline: false, accessToken: config.accessToken });
   const client: GraphqlClient = new api.clients.Graphql({ session });
-  const budget = new CostBudget(deps.now);
+  const budget = costLimiterFor(shop, deps);
   const policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const stats: AdminCallStats = { queries: 0, mutations: 0, throttledResponses: 0, retries: 0, costPointsSpent: 0, waitedMs: 0 };
 
@@ -82,17 +91,14 @@ export function createAdminClient(config: AdminClientConfig, deps: ClientDeps): 
     return withRetry(
       async () => {
         const expected = budget.expectedCost(key, options?.costGuess ?? (isMutation ? 10 : 50));
-        const delay = budget.delayFor(expected);
-        if (delay > 0) {
-          stats.waitedMs += delay;
-          await deps.sleep(delay);
-        }
+        const reservation = await budget.reserve(expected);
+        stats.waitedMs += reservation.waitedMs;
         if (isMutation) stats.mutations++;
         else stats.queries++;
+        let cost: ReturnType<typeof costOf> = undefined;
         try {
           const response = await client.request<T>(document, { variables, retries: 0 });
-          const cost = costOf(response);
-          budget.observe(key, cost?.requestedQueryCost, cost?.throttleStatus);
+          cost = costOf(response);
           stats.costPointsSpent += cost?.actualQueryCost ?? cost?.requestedQueryCost ?? 0;
           if (response.data === undefined) throw new RefineryError('GRAPHQL', `Shopify returned no data for ${key}`);
           return response.data as T;
@@ -100,10 +106,12 @@ export function createAdminClient(config: AdminClientConfig, deps: ClientDeps): 
           const mapped = mapShopifyError(error, key);
           if (mapped.code === 'THROTTLED') {
             stats.throttledResponses++;
-            const cost = mapped.details?.cost as ReturnType<typeof costOf>;
-            budget.observe(key, cost?.requestedQueryCost, cost?.throttleStatus);
+            cost = mapped.details?.cost as ReturnType<typeof costOf>;
           }
           throw mapped;
+        } finally {
+          // Every reservation is settled, whatever the outcome (a shared bucket counts it in flight till then).
+          await budget.observe(key, cost?.requestedQueryCost, cost?.throttleStatus, reservation);
         }
       },
       policy,

@@ -1,12 +1,10 @@
 // Shopify's calculated query cost, tracked client-side. Every response carries
 // extensions.cost.throttleStatus; from the last one seen and the time since, we know how many
-// points the bucket holds now and how long to wait before a query of a given cost fits.
+// points the bucket holds now and how long to wait before a query of a given cost fits. This is
+// one process's view; several workers on one shop share connectors/shared/shared-cost-bucket.ts.
+import type { CostLimiter, CostReservation, ThrottleStatus } from '../shared/limiters.ts';
 
-export interface ThrottleStatus {
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-}
+export type { ThrottleStatus };
 
 /** Milliseconds to wait until `points` are available, given a status observed at `observedAt`. */
 export function waitForPoints(status: ThrottleStatus, observedAt: number, now: number, points: number): number {
@@ -19,14 +17,17 @@ export function waitForPoints(status: ThrottleStatus, observedAt: number, now: n
 }
 
 /** Tracks one shop's bucket in this process and remembers what each document costs. */
-export class CostBudget {
+export class CostBudget implements CostLimiter {
   private status: ThrottleStatus | null = null;
   private observedAt = 0;
   private readonly lastCost = new Map<string, number>();
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(now: () => number) {
+  /** `sleep` is only needed by `reserve`. */
+  constructor(now: () => number, sleep?: (ms: number) => Promise<void>) {
     this.now = now;
+    this.sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** Points the document is expected to request: its last requested cost, else the given guess. */
@@ -37,6 +38,13 @@ export class CostBudget {
   delayFor(points: number): number {
     if (!this.status) return 0;
     return waitForPoints(this.status, this.observedAt, this.now(), points);
+  }
+
+  /** Waits as long as the last status seen says `points` need; takes nothing (the bucket is Shopify's). */
+  async reserve(points: number): Promise<CostReservation> {
+    const delay = this.delayFor(points);
+    if (delay > 0) await this.sleep(delay);
+    return { waitedMs: delay, id: null };
   }
 
   observe(documentKey: string, requested: number | undefined, status: ThrottleStatus | undefined): void {

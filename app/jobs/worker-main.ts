@@ -1,0 +1,65 @@
+// `npm run worker`: a worker process. Any number of them, on any number of machines, share the
+// queues in Redis and the store (DATABASE_URL for PostgreSQL; several workers need PostgreSQL or a
+// shared SQLite file on one machine). SIGTERM / SIGINT: stop taking jobs, finish the ones in hand,
+// then exit; a worker killed outright has its jobs taken up by another once their locks lapse.
+import { realSleep } from '../../connectors/shared/with-retry.ts';
+import { describeError } from '../../core/errors.ts';
+import { createSharedBudgets } from '../../connectors/shared/redis-budgets.ts';
+import { loadConfig } from '../config.ts';
+import { createStore } from '../store/create-store.ts';
+import { createBullQueues, processQueues } from './bull-queues.ts';
+import { createRedisCoordination } from './coordination.ts';
+import { createHandlers } from './handlers.ts';
+import { connectRedis } from './redis-connection.ts';
+import { createRedisShopLock } from './shop-lock.ts';
+
+export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void> }> {
+  const config = loadConfig(env);
+  const redis = await connectRedis(config.redisUrl, 'the worker');
+  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  const prefix = env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery';
+  const queues = createBullQueues({ redisUrl: config.redisUrl, prefix });
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} worker ${process.pid}: ${line}\n`);
+  const budgets = createSharedBudgets(redis, { prefix: `${prefix}:budget` });
+  const deps = { now: () => new Date(), sleep: realSleep, random: Math.random, log, progress: () => {}, budgets };
+  const handlers = createHandlers({
+    store,
+    deps,
+    queue: queues.queue,
+    shopLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:shop:` }),
+    personLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:person:`, ttlMs: 30_000 }),
+    ...createRedisCoordination(redis, prefix),
+  });
+  const concurrency = Math.max(1, Number(env.REFINERY_WORKER_CONCURRENCY) || 4);
+  processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency }, log });
+  log(`processing queues (prefix ${prefix}, store ${store.kind}, Redis ${config.redisUrl})`);
+  let stopping: Promise<void> | null = null;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        await queues.close();
+        await store.close();
+        redis.disconnect();
+      })();
+      return stopping;
+    },
+  };
+}
+
+if (import.meta.main) {
+  try {
+    const worker = await startWorker();
+    const stop = (signal: string) => {
+      process.stderr.write(`worker ${process.pid}: ${signal}: finishing the jobs in hand\n`);
+      worker.stop().then(() => process.exit(0), (error: unknown) => {
+        process.stderr.write(`worker ${process.pid}: ${describeError(error)}\n`);
+        process.exit(1);
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  } catch (error) {
+    process.stderr.write(`refinery worker: ${describeError(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,98 @@
+// The web process: Shopify webhooks (HMAC on the raw body, answered at once, work enqueued), the
+// queue dashboard (bull-board) behind admin authentication, "sync now", and a health check. The
+// embedded admin UI and the install flow join it with the Shopify app.
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import express, { type Express } from 'express';
+import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
+import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
+import { describeError } from '../../core/errors.ts';
+import type { BullQueues } from '../jobs/bull-queues.ts';
+import type { JobQueue } from '../jobs/job-types.ts';
+import type { Store } from '../store/store.ts';
+import { adminAuth } from './admin-auth.ts';
+
+export const ADMIN_QUEUES_PATH = '/admin/queues';
+/** Shopify webhook bodies are small; anything much larger is not one. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export interface ServerOptions {
+  store: Store;
+  queue: JobQueue;
+  /** For the dashboard; omitted when running without bull (tests of the webhook path). */
+  queues?: BullQueues;
+  /** The app's client secret: Shopify signs webhooks with it. */
+  shopifyApiSecret: string | null;
+  admin: { user: string; password: string } | null;
+  now: () => Date;
+}
+
+export function createServer(options: ServerOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const requireAdmin = adminAuth(options.admin);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.post('/webhooks/shopify', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
+    const header = (name: string) => req.get(name) ?? undefined;
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!options.shopifyApiSecret || !verifyShopifyWebhookHmac(body, header(SHOPIFY_WEBHOOK_HEADERS.hmac), options.shopifyApiSecret)) {
+      res.status(401).json({ error: 'the webhook signature does not match' });
+      return;
+    }
+    const topic = header(SHOPIFY_WEBHOOK_HEADERS.topic);
+    const shop = header(SHOPIFY_WEBHOOK_HEADERS.shopDomain);
+    // Shopify marks a repeated delivery of one event with the same event id.
+    const eventId = header(SHOPIFY_WEBHOOK_HEADERS.eventId) ?? header(SHOPIFY_WEBHOOK_HEADERS.webhookId);
+    if (!topic || !shop || !eventId) {
+      res.status(400).json({ error: 'missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Event-Id' });
+      return;
+    }
+    let shopId: string;
+    let payload: unknown;
+    try {
+      shopId = assertShopDomain(shop);
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      res.status(400).json({ error: describeError(error) });
+      return;
+    }
+    if (!(await options.store.getShopSettings(shopId))) {
+      // Signed by our secret but for a shop we do not serve (uninstalled): acknowledged, dropped.
+      res.status(200).json({ ignored: 'unknown shop' });
+      return;
+    }
+    const occurredAt = header(SHOPIFY_WEBHOOK_HEADERS.triggeredAt) ?? options.now().toISOString();
+    await options.queue.enqueue('ingest', { shopId, source: 'shopify', topic, eventId, occurredAt, payload }, { jobId: `ingest|${shopId}|shopify|${eventId}` });
+    res.status(200).json({ queued: true });
+  });
+
+  app.post('/admin/shops/:shop/sync', requireAdmin, async (req, res) => {
+    let shopId: string;
+    try {
+      shopId = assertShopDomain(String(req.params.shop));
+    } catch (error) {
+      res.status(400).json({ error: describeError(error) });
+      return;
+    }
+    if (!(await options.store.getShopSettings(shopId))) {
+      res.status(404).json({ error: `unknown shop ${shopId}` });
+      return;
+    }
+    const at = options.now().toISOString();
+    await options.queue.enqueue('fullSync', { shopId, trigger: 'sync-now', firedAt: at }, { jobId: `sync-now|${shopId}|${at}` });
+    res.status(202).json({ queued: true, shop: shopId });
+  });
+
+  if (options.queues) {
+    const board = new ExpressAdapter();
+    board.setBasePath(ADMIN_QUEUES_PATH);
+    createBullBoard({ queues: Object.values(options.queues.queues).map((q) => new BullAdapter(q)), serverAdapter: board });
+    app.use(ADMIN_QUEUES_PATH, requireAdmin, board.getRouter());
+  }
+  return app;
+}
