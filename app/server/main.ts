@@ -2,6 +2,7 @@
 // scheduler that turns each shop's schedule into sync jobs. Work itself is done by workers
 // (`npm run worker`). The scheduler and the queues need Redis: without it the server says so and
 // stops.
+import type { Server } from 'node:http';
 import { describeError } from '../../core/errors.ts';
 import { loadConfig } from '../config.ts';
 import { createBullQueues } from '../jobs/bull-queues.ts';
@@ -29,7 +30,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const scheduler = createScheduler({ store, queue: queues.queue, now: () => new Date(), tickMs: 60_000 });
   scheduler.start();
   const port = Number(env.PORT ?? 3000);
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, env.HOST?.trim() || '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const address = server.address();
