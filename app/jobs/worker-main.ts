@@ -18,7 +18,20 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const redis = await connectRedis(config.redisUrl, 'the worker');
   const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
   const prefix = env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery';
-  const queues = createBullQueues({ redisUrl: config.redisUrl, prefix });
+  // Timings an operator (or a test) may shorten: how soon a dead worker's job and shop lock lapse.
+  const ms = (name: string): number | undefined => {
+    const n = Number(env[name]);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  const lockDurationMs = ms('REFINERY_JOB_LOCK_MS');
+  const stalledIntervalMs = ms('REFINERY_STALLED_INTERVAL_MS');
+  const shopLockTtlMs = ms('REFINERY_SHOP_LOCK_TTL_MS');
+  const queues = createBullQueues({
+    redisUrl: config.redisUrl,
+    prefix,
+    ...(lockDurationMs ? { lockDurationMs } : {}),
+    ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
+  });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} worker ${process.pid}: ${line}\n`);
   const budgets = createSharedBudgets(redis, { prefix: `${prefix}:budget` });
   const deps = { now: () => new Date(), sleep: realSleep, random: Math.random, log, progress: () => {}, budgets };
@@ -26,9 +39,10 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     store,
     deps,
     queue: queues.queue,
-    shopLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:shop:` }),
+    shopLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:shop:`, ...(shopLockTtlMs ? { ttlMs: shopLockTtlMs } : {}) }),
     personLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:person:`, ttlMs: 30_000 }),
     ...createRedisCoordination(redis, prefix),
+    ...(ms('REFINERY_POLL_INTERVAL_MS') ? { pollIntervalMs: ms('REFINERY_POLL_INTERVAL_MS') } : {}),
   });
   const concurrency = Math.max(1, Number(env.REFINERY_WORKER_CONCURRENCY) || 4);
   processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency }, log });
