@@ -4,7 +4,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
 import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
 import { describeError } from '../../core/errors.ts';
@@ -94,5 +94,12 @@ export function createServer(options: ServerOptions): Express {
     createBullBoard({ queues: Object.values(options.queues.queues).map((q) => new BullAdapter(q)), serverAdapter: board });
     app.use(ADMIN_QUEUES_PATH, requireAdmin, board.getRouter());
   }
+  // Body-parser refusals (oversized, unreadable) and anything unexpected: a status and a short
+  // message, never a stack trace.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    res.status(status).json({ error: status === 413 ? `the body is larger than ${MAX_WEBHOOK_BYTES} bytes` : status < 500 ? 'the request could not be read' : 'internal error' });
+  });
   return app;
 }

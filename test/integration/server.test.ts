@@ -1,0 +1,141 @@
+// The web process: Shopify webhooks checked by HMAC on the raw body and enqueued, the queue
+// dashboard and "sync now" behind admin authentication, bad requests refused with a clear 4xx.
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { createBullQueues, type BullQueues } from '../../app/jobs/bull-queues.ts';
+import type { JobData, JobQueue, QueueKind } from '../../app/jobs/job-types.ts';
+import { createServer } from '../../app/server/create-server.ts';
+import { createStore } from '../../app/store/create-store.ts';
+import type { Store } from '../../app/store/store.ts';
+import { REDIS_URL } from '../support/redis.ts';
+import { orderWebhookBody } from '../support/webhook-fixtures.ts';
+
+const SECRET = 'shpss_test_secret';
+const SHOP = 'server-test.myshopify.com';
+const admin = { user: 'ops', password: 'correct horse battery staple' };
+let store: Store;
+let queues: BullQueues;
+let server: Server;
+let base = '';
+const enqueued: Array<{ kind: QueueKind; data: unknown; jobId?: string }> = [];
+
+before(async () => {
+  store = await createStore({ sqlitePath: ':memory:' });
+  await store.saveShopSettings(SHOP, { tagPrefix: 'refinery:', shopify: { accessToken: 'x', adminOrigin: null } }, new Date().toISOString());
+  queues = createBullQueues({ redisUrl: REDIS_URL, prefix: `refinery-test-${randomUUID().slice(0, 8)}` });
+  const queue: JobQueue = {
+    async enqueue<K extends QueueKind>(kind: K, data: JobData[K], options: { jobId?: string } = {}) {
+      enqueued.push({ kind, data, ...(options.jobId ? { jobId: options.jobId } : {}) });
+    },
+  };
+  const app = createServer({ store, queue, queues, shopifyApiSecret: SECRET, admin, now: () => new Date() });
+  server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await queues.close();
+  await store.close();
+});
+
+function signed(body: string, secret = SECRET): string {
+  return createHmac('sha256', secret).update(body, 'utf8').digest('base64');
+}
+
+function deliver(body: string, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+const headersFor = (body: string, extra: Record<string, string> = {}) => ({
+  'X-Shopify-Topic': 'orders/create',
+  'X-Shopify-Shop-Domain': SHOP,
+  'X-Shopify-Event-Id': 'evt-1',
+  'X-Shopify-Webhook-Id': 'wh-1',
+  'X-Shopify-Hmac-Sha256': signed(body),
+  ...extra,
+});
+
+test('a signed webhook is acknowledged and enqueued once per event id; a forged or unsigned one is 401 and enqueues nothing', async () => {
+  const body = JSON.stringify(orderWebhookBody({ orderId: 1, customer: { id: 5, email: 'a@example.com' }, at: new Date().toISOString(), total: 10 }));
+  const ok = await deliver(body, headersFor(body));
+  assert.equal(ok.status, 200);
+  assert.equal(enqueued.length, 1);
+  assert.equal(enqueued[0]?.kind, 'ingest');
+  assert.equal(enqueued[0]?.jobId, `ingest|${SHOP}|shopify|evt-1`);
+  assert.deepEqual((enqueued[0]?.data as { eventId: string }).eventId, 'evt-1');
+
+  const before = enqueued.length;
+  for (const headers of [
+    headersFor(body, { 'X-Shopify-Hmac-Sha256': signed(body, 'another secret') }),
+    headersFor(body, { 'X-Shopify-Hmac-Sha256': signed(`${body} `) }),
+    (() => {
+      const h: Record<string, string> = headersFor(body);
+      delete h['X-Shopify-Hmac-Sha256'];
+      return h;
+    })(),
+  ]) {
+    const res = await deliver(body, headers);
+    assert.equal(res.status, 401);
+  }
+  // Tampered body with the original signature.
+  assert.equal((await deliver(body.replace('"10.00"', '"0.01"'), headersFor(body))).status, 401);
+  assert.equal(enqueued.length, before, 'nothing enqueued for a bad signature');
+});
+
+test('webhook bad input: missing headers, a malformed shop, JSON that does not parse, an oversized body, an unknown shop', async () => {
+  const body = '{"id":1}';
+  const missing = headersFor(body);
+  delete (missing as Record<string, string>)['X-Shopify-Event-Id'];
+  delete (missing as Record<string, string>)['X-Shopify-Webhook-Id'];
+  assert.equal((await deliver(body, missing)).status, 400);
+  assert.equal((await deliver(body, headersFor(body, { 'X-Shopify-Shop-Domain': 'evil.example.com' }))).status, 400);
+  const broken = '{"id": 1,';
+  assert.equal((await deliver(broken, headersFor(broken))).status, 400);
+  const huge = JSON.stringify({ pad: 'x'.repeat(1_100_000) });
+  assert.equal((await deliver(huge, headersFor(huge))).status, 413);
+  const other = await deliver(body, headersFor(body, { 'X-Shopify-Shop-Domain': 'not-ours.myshopify.com' }));
+  assert.equal(other.status, 200, 'a signed delivery for a shop we do not serve is acknowledged');
+  assert.deepEqual(await other.json(), { ignored: 'unknown shop' });
+});
+
+test('the queue dashboard and sync now need the admin credentials', async () => {
+  const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+  const wrong = `Basic ${Buffer.from(`${admin.user}:nope`).toString('base64')}`;
+  assert.equal((await fetch(`${base}/admin/queues`)).status, 401);
+  assert.equal((await fetch(`${base}/admin/queues`, { headers: { authorization: wrong } })).status, 401);
+  const page = await fetch(`${base}/admin/queues`, { headers: { authorization: auth } });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<html/i);
+  const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: auth } });
+  assert.equal(api.status, 200);
+  const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
+  assert.deepEqual(names, ['ingest', 'push-hubspot', 'push-shopify', 'scoring', 'sync-full', 'sync-incremental']);
+
+  assert.equal((await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST' })).status, 401);
+  const queued = await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST', headers: { authorization: auth } });
+  assert.equal(queued.status, 202);
+  assert.equal(enqueued.at(-1)?.kind, 'fullSync');
+  assert.equal((await fetch(`${base}/admin/shops/unknown.myshopify.com/sync`, { method: 'POST', headers: { authorization: auth } })).status, 404);
+  assert.equal((await fetch(`${base}/admin/shops/bad%20shop/sync`, { method: 'POST', headers: { authorization: auth } })).status, 400);
+});
+
+test('without admin credentials configured the dashboard is closed, not open', async () => {
+  const app = createServer({ store, queue: { enqueue: async () => {} }, queues, shopifyApiSecret: SECRET, admin: null, now: () => new Date() });
+  const closed: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const address = closed.address();
+    const res = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/admin/queues`);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /REFINERY_ADMIN_USER/);
+  } finally {
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+  }
+});
