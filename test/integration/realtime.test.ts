@@ -95,6 +95,16 @@ test('an order webhook re-scores only its person and writes only their changes, 
     assert.equal((last?.result as { status: string }).status, 'rejected');
     assert.equal(await h.store.countOrders(h.shop), batch.read.orders + 2);
 
+    // An order from a customer the store does not know yet (created in Shopify since the last
+    // sync): the customer is stored from the order's own customer object and scored at once.
+    await shopify.seed(h.shop, { customers: makeCustomers(1, { startId: 5000 }) });
+    assert.equal(await h.store.getCustomer(h.shop, 'shopify', 'gid://shopify/Customer/5000'), null);
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'wh-5', occurredAt: now, payload: orderWebhookBody({ orderId: 500_005, customer: { id: 5000, email: 'person5000@example.com' }, at: now, total: 99 }) });
+    await queue.idle();
+    assert.equal((await h.store.getCustomer(h.shop, 'shopify', 'gid://shopify/Customer/5000'))?.email, 'person5000@example.com');
+    const newcomer = shopify.customerTags(h.shop, 'gid://shopify/Customer/5000');
+    assert.equal(newcomer.filter((t) => RFM.has(t)).length, 1, 'the new customer is in one RFM group at once');
+
     // The next batch sync agrees with what real time wrote for the person's RFM group.
     const next = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(next.errors, []);
