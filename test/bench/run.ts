@@ -1,17 +1,18 @@
-// `npm run bench [-- bulk-pull [--orders N] [--customers N] | analysis [--people N] [--orders N]]`:
-// benchmarks, figures printed and written to test/bench/results/<name>.json.
+// `npm run bench [-- analysis [--people N] [--orders N] | realtime [--rate R] [--seconds S]
+// [--customers N] | bulk-pull [--orders N] [--customers N]]`: benchmarks, figures printed and
+// written to test/bench/results/<name>.json. Without a name, all three, one after another.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.ts';
 import { benchBulkPull } from './bulk-pull.ts';
+import { benchRealtime } from './realtime.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { orders: { type: 'string' }, customers: { type: 'string' }, people: { type: 'string' } },
+  options: { orders: { type: 'string' }, customers: { type: 'string' }, people: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } },
   allowPositionals: true,
 });
-const name = positionals[0] ?? 'bulk-pull';
 const count = (flag: string, text: string | undefined) => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 20_000_000) {
@@ -21,19 +22,28 @@ const count = (flag: string, text: string | undefined) => {
   return n;
 };
 const log = (line: string) => console.log(line);
-let result: object;
-if (name === 'bulk-pull') {
-  const r = await benchBulkPull({ orders: count('orders', values.orders ?? '1000000'), customers: count('customers', values.customers ?? '100000'), log });
-  console.log(`bulk pull: ${r.orders.toLocaleString('en')} orders in ${r.seconds} s (${r.ordersPerSecond.toLocaleString('en')}/s), peak resident memory ${r.peakRssMiB} MiB (target: under 1024 MiB)`);
-  result = r;
-} else if (name === 'analysis') {
-  const r = benchAnalysis({ people: count('people', values.people ?? '100000'), orders: count('orders', values.orders ?? '400000'), log });
-  console.log(`analysis: features, clusters and predictions for ${r.people.toLocaleString('en')} people (${r.orders.toLocaleString('en')} orders) in ${r.totalSeconds} s (target: at most 5 s); k = ${r.k ?? '-'}, propensity cross-validated AUC ${r.propensityAuc?.toFixed(3) ?? '-'}`);
-  result = r;
-} else {
-  console.error(`unknown bench "${name}"; available: bulk-pull, analysis`);
-  process.exit(2);
-}
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}${name}.json`, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+const save = (bench: string, result: object) => writeFileSync(`${dir}${bench}.json`, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+
+async function run(bench: string): Promise<void> {
+  if (bench === 'bulk-pull') {
+    const r = await benchBulkPull({ orders: count('orders', values.orders ?? '1000000'), customers: count('customers', values.customers ?? '100000'), log });
+    console.log(`bulk pull: ${r.orders.toLocaleString('en')} orders in ${r.seconds} s (${r.ordersPerSecond.toLocaleString('en')}/s), peak resident memory ${r.peakRssMiB} MiB (target: under 1024 MiB)`);
+    save(bench, r);
+  } else if (bench === 'analysis') {
+    const r = benchAnalysis({ people: count('people', values.people ?? '100000'), orders: count('orders', values.orders ?? '400000'), log });
+    console.log(`analysis: features, clusters and predictions for ${r.people.toLocaleString('en')} people (${r.orders.toLocaleString('en')} orders) in ${r.totalSeconds} s (target: at most 5 s); k = ${r.k ?? '-'}, propensity cross-validated AUC ${r.propensityAuc?.toFixed(3) ?? '-'}`);
+    save(bench, r);
+  } else if (bench === 'realtime') {
+    const r = await benchRealtime({ customers: count('customers', values.customers ?? '2000'), rate: count('rate', values.rate ?? '50'), seconds: count('seconds', values.seconds ?? '10'), log });
+    console.log(`realtime: ${r.webhooks} order webhooks at ${r.ratePerSecond}/s for ${r.seconds} s with ${r.workers} workers: webhook-to-write latency p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (${r.measured} measured), throughput ${r.throughputPerSecond}/s, queues drained ${r.drainSeconds} s after the last send`);
+    save(bench, r);
+  } else {
+    console.error(`unknown bench "${bench}"; available: analysis, realtime, bulk-pull (none: all three)`);
+    process.exit(2);
+  }
+}
+
+const name = positionals[0];
+for (const bench of name === undefined ? ['analysis', 'realtime', 'bulk-pull'] : [name]) await run(bench);
