@@ -16,9 +16,11 @@ export interface CliResult {
 
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'refinery-cli-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, REFINERY_SQLITE_PATH: join(dir, 'refinery.db'), ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, REFINERY_SQLITE_PATH: join(dir, 'refinery.db') };
   delete env.DATABASE_URL;
+  delete env.REFINERY_PG_SCHEMA;
   delete env.REFINERY_SHOP;
+  Object.assign(env, extra);
   return env;
 }
 
