@@ -14,3 +14,20 @@ export async function connectRedis(url: string, purpose: string): Promise<Redis>
   }
   return redis;
 }
+
+/**
+ * A connection when Redis answers within `timeoutMs`, else null: for the CLI, which works
+ * without Redis but should share the workers' shop locks when there is one.
+ */
+export async function tryRedis(url: string, timeoutMs = 500): Promise<Redis | null> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch {
+    redis.disconnect();
+    return null;
+  }
+}

@@ -28,7 +28,7 @@ export async function closeAbandonedRuns(store: Store, shopId: string, at: strin
   return closed;
 }
 
-export async function runSyncJob(ctx: SyncJobContext, mode: 'full' | 'incremental', job: SyncJob, options: { pollIntervalMs?: number } = {}): Promise<SyncJobResult> {
+export async function runSyncJob(ctx: SyncJobContext, mode: 'full' | 'incremental', job: SyncJob, options: { pollIntervalMs?: number; asOf?: string } = {}): Promise<SyncJobResult> {
   const outcome = await ctx.lock.withLock(job.shopId, async () => {
     const abandonedRuns = await closeAbandonedRuns(ctx.store, job.shopId, ctx.deps.now().toISOString());
     const report = await runSync(ctx.store, ctx.deps, {
@@ -36,6 +36,7 @@ export async function runSyncJob(ctx: SyncJobContext, mode: 'full' | 'incrementa
       trigger: job.trigger,
       full: mode === 'full',
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     });
     return { report, abandonedRuns };
   });

@@ -1,6 +1,8 @@
 // `refinery sync`: pull, segment, write back; prints the run report.
 import { RefineryError } from '../../../core/errors.ts';
-import { runSync } from '../../sync/run-sync.ts';
+import { tryRedis } from '../../jobs/redis-connection.ts';
+import { createLocalShopLock, createRedisShopLock } from '../../jobs/shop-lock.ts';
+import { runSyncJob } from '../../jobs/sync-job.ts';
 import type { SyncReport } from '../../sync/sync-types.ts';
 import type { CliContext } from '../context.ts';
 import { resolveShop } from '../context.ts';
@@ -51,7 +53,25 @@ export async function syncCommand(ctx: CliContext, flags: { shop?: string; json?
     if (Number.isNaN(t)) throw new RefineryError('INPUT', `--as-of "${flags['as-of']}" is not a date (use YYYY-MM-DD or an ISO timestamp)`);
     asOf = new Date(t).toISOString();
   }
-  const report = await runSync(ctx.store, ctx.syncDeps(), { shopId, trigger: 'cli', full: flags.full ?? false, asOf });
+  // One sync per shop at a time, with the workers too when a Redis is there.
+  const redis = await tryRedis(ctx.config.redisUrl);
+  const busy = () => new RefineryError('BUSY', `another sync of ${shopId} is running (a worker or another terminal); try again when it ends`);
+  let report: SyncReport | undefined;
+  try {
+    const lock = redis ? createRedisShopLock(redis, { prefix: `${process.env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery'}:lock:shop:` }) : createLocalShopLock();
+    const outcome = await runSyncJob({ store: ctx.store, deps: ctx.syncDeps(), lock }, flags.full ? 'full' : 'incremental', { shopId, trigger: 'cli' }, asOf === undefined ? {} : { asOf });
+    if (outcome.status === 'skipped') throw busy();
+    report = outcome.report;
+  } catch (error) {
+    if (error instanceof RefineryError && error.code === 'BUSY') throw busy();
+    // A run that failed is shown from its own record; anything else stops here.
+    const runId = error instanceof RefineryError ? error.details?.runId : undefined;
+    if (typeof runId !== 'string') throw error;
+    report = (await ctx.store.listRuns(shopId, 20)).find((r) => r.id === runId)?.report as unknown as SyncReport | undefined;
+  } finally {
+    redis?.disconnect();
+  }
+  if (!report) throw new RefineryError('INTERNAL', 'the sync left no run record');
   ctx.out(flags.json ? JSON.stringify(report, null, 2) : describeReport(report));
   return report.status === 'succeeded' ? 0 : 1;
 }
