@@ -69,7 +69,7 @@ test('bull queues on Redis: duplicate job ids coalesce, retriable errors retry, 
       },
     });
     // Three deliveries for one person while the job waits (delayed): one job.
-    for (let i = 0; i < 3; i++) await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' }, { jobId: 'score:a:x', delayMs: 300 });
+    for (let i = 0; i < 3; i++) await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' }, { coalesce: { id: 'score:a:x', windowMs: 300 } });
     await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:y@example.com' }, { jobId: 'score:a:y' });
     const push = { shopId: 'a.myshopify.com', personId: 'email:x@example.com', version: 1, target: {} as never };
     await queues.queue.enqueue('shopifyPush', push);
@@ -78,6 +78,10 @@ test('bull queues on Redis: duplicate job ids coalesce, retriable errors retry, 
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(seen.map((s) => s.personId).sort(), ['email:x@example.com', 'email:y@example.com'], 'the burst for x ran once');
     assert.equal(pushAttempts, 3, 'retried until it succeeded');
+    // After the window, the same person again is a new job: nothing that arrives later is lost.
+    await queues.queue.enqueue('scoring', { shopId: 'a.myshopify.com', personId: 'email:x@example.com' }, { coalesce: { id: 'score:a:x', windowMs: 100 } });
+    await waitFor(() => seen.length >= 3);
+    assert.equal(seen.filter((s) => s.personId === 'email:x@example.com').length, 2);
     assert.equal(hubspotAttempts, 1, 'a permanent error is not retried');
     const failed = await queues.queues.hubspotPush.getFailed();
     assert.equal(failed.length, 1);

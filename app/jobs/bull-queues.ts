@@ -64,6 +64,7 @@ export function createBullQueues(options: BullQueueOptions): BullQueues {
       await queues[kind].add(data, {
         ...(opts.jobId === undefined ? {} : { jobId: opts.jobId }),
         ...(opts.delayMs === undefined ? {} : { delay: opts.delayMs }),
+        ...(opts.coalesce === undefined ? {} : { delay: opts.coalesce.windowMs, debounce: { id: opts.coalesce.id, ttl: opts.coalesce.windowMs } }),
       });
     },
   };

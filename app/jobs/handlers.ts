@@ -119,9 +119,7 @@ export async function handleIngest(ctx: HandlerContext, job: IngestJob): Promise
   else outcome = { status: 'ignored', reason: `${job.source} events are not ingested yet` };
   if ((outcome.status === 'stored' || outcome.status === 'stale') && outcome.personId) {
     // Stale deliveries re-score too: harmless, and it repairs a person whose earlier re-score failed.
-    const windowMs = ctx.coalesceMs ?? 200;
-    const slot = Math.floor(ctx.deps.now().getTime() / windowMs);
-    await ctx.queue.enqueue('scoring', { shopId: job.shopId, personId: outcome.personId }, { jobId: `score|${job.shopId}|${outcome.personId}|${slot}`, delayMs: windowMs });
+    await ctx.queue.enqueue('scoring', { shopId: job.shopId, personId: outcome.personId }, { coalesce: { id: `score|${job.shopId}|${outcome.personId}`, windowMs: ctx.coalesceMs ?? 200 } });
   }
   return outcome;
 }

@@ -62,9 +62,14 @@ export interface JobData {
 }
 
 export interface EnqueueOptions {
-  /** Jobs with the same id are one job while it waits: duplicates coalesce. */
+  /** Jobs with the same id are one job while it exists: duplicates are dropped. */
   jobId?: string;
   delayMs?: number;
+  /**
+   * Coalescing: the job runs `windowMs` from now, and every job added with the same id until then
+   * is the same job. One added later (even while it runs) is a new job, so no change is missed.
+   */
+  coalesce?: { id: string; windowMs: number };
 }
 
 /** Where jobs are sent: bull queues, or an in-process runner. */

@@ -52,7 +52,7 @@ export function createLocalQueue(options: { attempts?: number; backoffBaseMs?: n
       handlers = next;
     },
     async enqueue<K extends QueueKind>(kind: K, data: JobData[K], opts: EnqueueOptions = {}) {
-      const jobId = opts.jobId ?? null;
+      const jobId = opts.coalesce?.id ?? opts.jobId ?? null;
       if (jobId !== null) {
         if (waiting.has(jobId)) return;
         waiting.add(jobId);
@@ -64,7 +64,7 @@ export function createLocalQueue(options: { attempts?: number; backoffBaseMs?: n
           pending--;
           settle();
         });
-      }, opts.delayMs ?? 0);
+      }, opts.coalesce?.windowMs ?? opts.delayMs ?? 0);
     },
     idle() {
       if (pending === 0) return Promise.resolve();

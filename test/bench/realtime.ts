@@ -8,8 +8,6 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createBullQueues } from '../../app/jobs/bull-queues.ts';
 import { createServer } from '../../app/server/create-server.ts';
 import { createStore } from '../../app/store/create-store.ts';
@@ -19,6 +17,7 @@ import { realSleep } from '../../connectors/shared/with-retry.ts';
 import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
 import { createShopifyEmulator } from '../emulators/shopify/index.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
+import { deleteRedisKeys, dropSchema } from '../support/cleanup.ts';
 import { orderWebhookBody } from '../support/webhook-fixtures.ts';
 
 export interface RealtimeBenchResult {
@@ -154,15 +153,9 @@ export async function benchRealtime(options: { customers: number; rate: number; 
     await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : w.once('exit', resolve)))));
     if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
     await queues.close();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisKeys(prefix);
     await store.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchema(schema);
     await shopify.close();
   }
 }

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import { test } from 'node:test';
-import pg from 'pg';
 import { PG_URL } from '../../app/store/store-test-backends.ts';
+import { dropSchema } from '../support/cleanup.ts';
 import { cliEnv, runCli, spawnCli } from '../support/run-cli.ts';
 
 test('demo tags customers and creates native segments, then a separate sync writes nothing', async () => {
@@ -86,9 +86,6 @@ test('demo --once on PostgreSQL (DATABASE_URL) exits after the sync, the second 
     assert.match(result.stdout, /First sync ==\nrun [0-9a-f-]+ for demo-store\.myshopify\.com: succeeded/);
     assert.match(result.stdout, /Second sync[\s\S]*wrote 0 tags added, 0 removed, 0 segments created, 0 updated/);
   } finally {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   }
 });

@@ -1,40 +1,25 @@
 // Both platforms in one sync, through the real SDKs against both emulators: one person, the same
 // segments on both sides; a re-run writes nothing; a change writes a small difference.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runSync } from '../../app/sync/run-sync.ts';
 import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
 import { RFM_SEGMENTS } from '../../core/rfm.ts';
-import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
-import { createShopifyEmulator } from '../emulators/shopify/index.ts';
-import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
-import { NO_HOLDOUT, startHarness } from '../support/harness.ts';
+import { connectPortal, useBothEmulators } from '../support/both-platforms.ts';
+import { startHarness } from '../support/harness.ts';
 import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
 
-let shopify: ShopifyEmulator;
-let hubspot: HubSpotEmulator;
-before(async () => {
-  shopify = await createShopifyEmulator();
-  hubspot = await createHubSpotEmulator();
-});
-after(async () => {
-  await shopify.close();
-  await hubspot.close();
-});
+const emulators = useBothEmulators();
 
 test('a person on both platforms ends with the same segments on both sides; a re-run writes nothing', async () => {
+  const { shopify, hubspot } = emulators;
   // Customers person1..60; contacts person1..40 (shared) and person101..120 (never bought).
   const customers = makeCustomers(60);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   const portal = await addPortal(hubspot, { contacts: [...makeContacts(40), ...makeContacts(20, { start: 101 })] });
   try {
-    await h.store.saveShopSettings(h.shop, {
-      tagPrefix: DEFAULT_TAG_PREFIX,
-      shopify: { accessToken: h.token, adminOrigin: shopify.origin },
-      hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: true },
-      holdout: NO_HOLDOUT,
-    }, new Date().toISOString());
+    await connectPortal(h, hubspot, portal, { createContacts: true });
     const first = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(first.errors, []);
     assert.equal(first.status, 'succeeded');
@@ -94,16 +79,12 @@ test('a person on both platforms ends with the same segments on both sides; a re
 });
 
 test('without permission to create contacts, customers without a contact stay out of HubSpot', async () => {
+  const { shopify, hubspot } = emulators;
   const customers = makeCustomers(30);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   const portal = await addPortal(hubspot, { contacts: makeContacts(10) });
   try {
-    await h.store.saveShopSettings(h.shop, {
-      tagPrefix: DEFAULT_TAG_PREFIX,
-      shopify: { accessToken: h.token, adminOrigin: shopify.origin },
-      hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: false },
-      holdout: NO_HOLDOUT,
-    }, new Date().toISOString());
+    await connectPortal(h, hubspot, portal);
     const report = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.equal(report.status, 'succeeded');
     assert.equal(report.wrote.hubspot.contactsCreated, 0);

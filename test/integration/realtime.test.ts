@@ -2,7 +2,7 @@
 // writes only their changes to both emulators; duplicates are taken once; an older delivery after
 // a newer one changes nothing; a burst for one person coalesces into one re-score.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { createHandlers } from '../../app/jobs/handlers.ts';
 import { createLocalCoordination } from '../../app/jobs/coordination.ts';
 import { createLocalQueue } from '../../app/jobs/local-queue.ts';
@@ -10,38 +10,23 @@ import { createLocalShopLock } from '../../app/jobs/shop-lock.ts';
 import { runSync } from '../../app/sync/run-sync.ts';
 import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
 import { RFM_SEGMENTS } from '../../core/rfm.ts';
-import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
-import { createShopifyEmulator } from '../emulators/shopify/index.ts';
-import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
-import { NO_HOLDOUT, startHarness } from '../support/harness.ts';
+import { connectPortal, useBothEmulators } from '../support/both-platforms.ts';
+import { startHarness } from '../support/harness.ts';
 import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
 import { orderWebhookBody } from '../support/webhook-fixtures.ts';
 
-let shopify: ShopifyEmulator;
-let hubspot: HubSpotEmulator;
-before(async () => {
-  shopify = await createShopifyEmulator();
-  hubspot = await createHubSpotEmulator();
-});
-after(async () => {
-  await shopify.close();
-  await hubspot.close();
-});
+const emulators = useBothEmulators();
 
 const RFM = new Set(RFM_SEGMENTS.map((d) => `${DEFAULT_TAG_PREFIX}${d.key}`));
 
 test('an order webhook re-scores only its person and writes only their changes, once, on both platforms', async () => {
+  const { shopify, hubspot } = emulators;
   const customers = makeCustomers(120);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   const portal = await addPortal(hubspot, { contacts: makeContacts(120) });
   try {
-    await h.store.saveShopSettings(h.shop, {
-      tagPrefix: DEFAULT_TAG_PREFIX,
-      shopify: { accessToken: h.token, adminOrigin: shopify.origin },
-      hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: false },
-      holdout: NO_HOLDOUT,
-    }, new Date().toISOString());
+    await connectPortal(h, hubspot, portal);
     const batch = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(batch.errors, []);
 

@@ -2,41 +2,25 @@
 // both emulators: what reaches Shopify tags and HubSpot lists and properties, what is held out,
 // what the lift report measures afterwards.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { liftReport } from '../../app/analysis/lift-report.ts';
 import { runSync } from '../../app/sync/run-sync.ts';
 import type { Store } from '../../app/store/store.ts';
 import { REFINERY_PROPERTIES } from '../../connectors/hubspot/platform.ts';
 import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
-import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
-import { createShopifyEmulator } from '../emulators/shopify/index.ts';
-import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
+import { connectPortal, useBothEmulators } from '../support/both-platforms.ts';
 import { NO_HOLDOUT, startHarness, type Harness } from '../support/harness.ts';
 import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
 
-let shopify: ShopifyEmulator;
-let hubspot: HubSpotEmulator;
-before(async () => {
-  shopify = await createShopifyEmulator();
-  hubspot = await createHubSpotEmulator();
-});
-after(async () => {
-  await shopify.close();
-  await hubspot.close();
-});
+const emulators = useBothEmulators();
 
 const CUSTOMERS = 300;
 const numberOf = (personId: string) => Number(personId.match(/person(\d+)@/)?.[1]);
 
 async function connect(h: Harness, holdout: { share: number; salt: string }): Promise<{ portalId: number }> {
-  const portal = await addPortal(hubspot, { contacts: makeContacts(CUSTOMERS) });
-  await h.store.saveShopSettings(h.shop, {
-    tagPrefix: DEFAULT_TAG_PREFIX,
-    shopify: { accessToken: h.token, adminOrigin: shopify.origin },
-    hubspot: { accessToken: portal.token, basePath: hubspot.origin, requestsPerTenSeconds: 1000, createContacts: false },
-    holdout,
-  }, new Date().toISOString());
+  const portal = await addPortal(emulators.hubspot, { contacts: makeContacts(CUSTOMERS) });
+  await connectPortal(h, emulators.hubspot, portal, { holdout });
   return portal;
 }
 
@@ -47,6 +31,7 @@ async function listOf(store: Store, shop: string, key: string): Promise<string> 
 }
 
 test('every kind of segment reaches both platforms, scores fill the HubSpot properties (never NaN), cluster ids survive a re-run', async () => {
+  const { shopify, hubspot } = emulators;
   const customers = makeCustomers(CUSTOMERS);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   try {
@@ -103,6 +88,7 @@ test('every kind of segment reaches both platforms, scores fill the HubSpot prop
 });
 
 test('a rule segment is written as a tag and a list; removing the rule takes them away', async () => {
+  const { shopify, hubspot } = emulators;
   const customers = makeCustomers(120);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   try {
@@ -138,6 +124,7 @@ test('a rule segment is written as a tag and a list; removing the rule takes the
 });
 
 test('holdouts: a share of each segment stays out of tags and lists, recorded once at first write-back, then measured', async () => {
+  const { shopify, hubspot } = emulators;
   const customers = makeCustomers(CUSTOMERS);
   const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
   try {

@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createBullQueues, type BullQueues } from '../../app/jobs/bull-queues.ts';
 import { createScheduler, scheduledJobId } from '../../app/jobs/scheduler.ts';
 import { createStore } from '../../app/store/create-store.ts';
 import { PG_URL } from '../../app/store/store-test-backends.ts';
 import type { Store } from '../../app/store/store.ts';
+import { deleteRedisKeys, dropSchema } from '../support/cleanup.ts';
 import { REDIS_URL } from '../support/redis.ts';
 
 const schema = `refinery_sched_${process.pid}_${Date.now().toString(36)}`;
@@ -26,15 +25,9 @@ before(async () => {
 
 after(async () => {
   await queues.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await deleteRedisKeys(prefix);
   await store.close();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 const jobIds = async () => (await queues.queues.fullSync.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).map((j) => String(j.id)).sort();

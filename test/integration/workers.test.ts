@@ -6,8 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createBullQueues, type BullQueues } from '../../app/jobs/bull-queues.ts';
 import { computePersonTarget } from '../../app/realtime/person-target.ts';
 import { createStore } from '../../app/store/create-store.ts';
@@ -22,6 +20,7 @@ import { addPortal, makeContacts } from '../support/hubspot-harness.ts';
 import { ROOT } from '../support/run-cli.ts';
 import { makeCustomers, makeOrders } from '../support/seed-fixtures.ts';
 import { PG_URL } from '../../app/store/store-test-backends.ts';
+import { deleteRedisKeys, dropSchema } from '../support/cleanup.ts';
 import { REDIS_URL } from '../support/redis.ts';
 import { orderWebhookBody } from '../support/webhook-fixtures.ts';
 
@@ -31,7 +30,6 @@ let shopify: ShopifyEmulator;
 let hubspot: HubSpotEmulator;
 let store: Store;
 let queues: BullQueues;
-let redis: Redis;
 const workers: ChildProcess[] = [];
 
 const deps = { now: () => new Date(), sleep: realSleep, random: Math.random, log: () => {}, progress: () => {} };
@@ -41,20 +39,14 @@ before(async () => {
   hubspot = await createHubSpotEmulator();
   store = await createStore({ databaseUrl: PG_URL, pgSchema: schema });
   queues = createBullQueues({ redisUrl: REDIS_URL, prefix });
-  redis = new Redis(REDIS_URL);
 });
 
 after(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   await queues.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await deleteRedisKeys(prefix);
   await store.close();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
   await shopify.close();
   await hubspot.close();
 });
