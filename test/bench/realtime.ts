@@ -65,7 +65,9 @@ export async function benchRealtime(options: { customers: number; rate: number; 
   let server: Server | null = null;
   try {
     const token = 'shpat_bench';
-    shopify.addShop(shop, { accessToken: token });
+    // A Shopify Plus store's GraphQL budget (1,000 points restored per second, 10,000 bucket): each
+    // person's write is a tagsRemove and a tagsAdd, 10 points each.
+    shopify.addShop(shop, { accessToken: token, restoreRate: 1000, maximumAvailable: 10_000 });
     const customers = makeCustomers(options.customers);
     await shopify.seed(shop, { customers, orders: makeOrders(customers, new Date().toISOString()) });
     await store.saveShopSettings(shop, { tagPrefix: DEFAULT_TAG_PREFIX, shopify: { accessToken: token, adminOrigin: shopify.origin }, holdout: { share: 0.1, salt: 'bench' } }, new Date().toISOString());
