@@ -246,7 +246,21 @@ test('options are checked', () => {
   assert.throws(() => findClusters(store.rows, { seed: 1, kRange: [1, 5] }), /kRange/);
   assert.throws(() => findClusters(store.rows, { seed: 1, kRange: [5, 3] }), /kRange/);
   assert.throws(() => findClusters(store.rows, { seed: 1, starts: 0 }), /starts/);
+  assert.throws(() => findClusters(store.rows, { seed: 1, refineSampleSize: 0 }), /refineSampleSize/);
   assert.throws(() => findClusters(store.rows, { seed: 1, columns: ['nope' as FeatureName] }), /Unknown feature/);
+});
+
+test('centroids refined on a sample, then everyone assigned: the same clusters as refining on everyone', () => {
+  const onEveryone = done(findClusters(store.rows, { seed: 1 }));
+  const onSample = done(findClusters(store.rows, { seed: 1, refineSampleSize: 500 }));
+  assert.equal(onSample.report.k, onEveryone.report.k);
+  assert.equal(onSample.memberships.length, onEveryone.memberships.length);
+  const before = membershipMap(onEveryone);
+  const same = onSample.memberships.filter((m) => before.get(m.personId) === m.clusterId).length;
+  assert.ok(same / onSample.memberships.length > 0.99, `${same} of ${onSample.memberships.length} in the same cluster`);
+  assert.ok(onSample.report.wcss <= onEveryone.report.wcss * 1.01);
+  // No more people than the refine sample: exactly the run that refines on everyone.
+  assert.deepEqual(data(done(findClusters(store.rows, { seed: 1, refineSampleSize: 1_000_000 }))), data(onEveryone));
 });
 
 test('100,000 people cluster within a few seconds (timing printed, not asserted tightly)', () => {

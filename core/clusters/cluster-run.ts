@@ -7,17 +7,22 @@
 // 2. Rows are sorted by person id (input order does not matter), scaled (core/features/scaler.ts).
 // 3. A fixed-size sample (default 2,000) is drawn by seeded hash of the person id: the people
 //    with the smallest hashes. For every k in the range (default 2..10), several seeded kmeans++
-//    starts (default 5) run on the sample and the lowest WCSS is kept; with a previous model of k
+//    starts (default 3) run on the sample and the lowest WCSS is kept; with a previous model of k
 //    clusters, its centroids are one more start. The mean silhouette of the sample (distances
 //    computed once, O(s^2), never O(n^2)) picks k; ties go to the smaller k, and the previous k is
 //    kept while its silhouette is within `stickiness` of the best.
-// 4. The chosen centroids are refined by Lloyd iterations on all clustered people; WCSS is
-//    computed on all of them. Clusters left empty are dropped. Clusters are ordered largest first.
+// 4. The chosen centroids are refined by Lloyd iterations (ml-kmeans) on a larger fixed-size
+//    sample (default 20,000, the next people in the same hash order, so it contains the first
+//    sample; everyone when there are no more people than that), then every clustered person is
+//    assigned to the nearest refined centroid, and WCSS is computed on all of them. Centroids
+//    from 20,000 people differ from those of 100,000 by far less than the clusters' spread, and
+//    the cost stays fixed as the store grows. Clusters left empty are dropped. Clusters are
+//    ordered largest first.
 // 5. New centroids are matched to the previous model's (core/clusters/matching.ts): a match keeps
 //    the id and the name; other clusters get new ids and names unique within the run.
 // 6. Each cluster is explained from its top 3 distinguishing features (core/clusters/explain.ts).
 import { featureInfo, isCategoryFeature, isFeatureName, type BaseFeatureName, type FeatureName, type FeatureRow } from '../features/feature-names.ts';
-import { fitScaler, mapBetweenScalers, type ScaleColumnSpec } from '../features/scaler.ts';
+import { fitScalerOnColumns, mapBetweenScalers, rawColumns, scaleRawColumns, type ScaleColumnSpec } from '../features/scaler.ts';
 import { compareStrings } from '../instant.ts';
 import {
   clusterIdOf,
@@ -28,7 +33,7 @@ import {
   type ClusterModel,
 } from './cluster-model.ts';
 import { describeClusters, nameClusters, type Highlight } from './explain.ts';
-import { assignAll, countDistinct, fitBestOfStarts, refine, type KmeansFit } from './kmeans.ts';
+import { assignAllFlat, countDistinct, fitBestOfStarts, refine, type KmeansFit } from './kmeans.ts';
 import { matchCentroids } from './matching.ts';
 import { hashSample } from '../prng.ts';
 import { meanSilhouette, sampleDistances } from './silhouette.ts';
@@ -40,10 +45,12 @@ export interface ClusterOptions {
   minPeople?: number;
   /** Candidate numbers of clusters, inclusive (default [2, 10]). */
   kRange?: readonly [number, number];
-  /** kmeans++ starts per k (default 5). */
+  /** kmeans++ starts per k (default 3). */
   starts?: number;
   /** Size of the sample k is chosen on and the silhouette is computed on (default 2,000). */
   sampleSize?: number;
+  /** Size of the sample the chosen centroids are refined on before everyone is assigned (default 20,000). */
+  refineSampleSize?: number;
   /** Lloyd iterations per fit (default 100). */
   maxIterations?: number;
   /** Columns to cluster on (default: `defaultClusterColumns`). */
@@ -61,8 +68,9 @@ export interface ClusterOptions {
 export const CLUSTER_DEFAULTS = {
   minPeople: 50,
   kRange: [2, 10] as const,
-  starts: 5,
+  starts: 3,
   sampleSize: 2000,
+  refineSampleSize: 10_000,
   maxIterations: 100,
   stickiness: 0.02,
 };
@@ -199,6 +207,7 @@ export function findClusters(rows: readonly FeatureRow[], options: ClusterOption
   if (kMin < 2 || kMax < kMin) throw new RangeError(`kRange must satisfy 2 <= min <= max: ${kMin}..${kMax}`);
   const starts = positiveInteger(options.starts ?? CLUSTER_DEFAULTS.starts, 'starts');
   const sampleSize = positiveInteger(options.sampleSize ?? CLUSTER_DEFAULTS.sampleSize, 'sampleSize');
+  const refineSampleSize = positiveInteger(options.refineSampleSize ?? CLUSTER_DEFAULTS.refineSampleSize, 'refineSampleSize');
   const maxIterations = positiveInteger(options.maxIterations ?? CLUSTER_DEFAULTS.maxIterations, 'maxIterations');
   const stickiness = options.stickiness ?? CLUSTER_DEFAULTS.stickiness;
   const seed = options.seed >>> 0;
@@ -222,15 +231,28 @@ export function findClusters(rows: readonly FeatureRow[], options: ClusterOption
     const name = typeof column === 'string' ? column : column.feature;
     if (!isFeatureName(name)) throw new RangeError(`Unknown feature: ${String(name)}`);
   }
-  const scaler = fitScaler(eligible, columns, { clip: options.clip });
-  const points = scaler.transform(eligible);
+  // The clustered features' raw values, read from the rows once: for the scaler, the points and
+  // the explanations.
+  const raw = rawColumns(
+    eligible,
+    columns.map((column) => (typeof column === 'string' ? column : column.feature)),
+  );
+  const scaler = fitScalerOnColumns(raw, columns, { clip: options.clip });
+  // Everyone's scaled vector in one flat array; plain arrays (what ml-kmeans takes) only for the
+  // people in the samples.
+  const scaled = scaleRawColumns(scaler.model, raw);
+  const width = scaled.width;
+  const pointOf = (i: number): number[] => Array.from(scaled.data.subarray(i * width, (i + 1) * width));
 
-  const sampleIndex = hashSample(
+  // One hash order: its first sampleSize people choose k, its first refineSize refine the centroids.
+  const refineSize = Math.max(sampleSize, refineSampleSize);
+  const hashOrder = hashSample(
     eligible.map((row) => row.personId),
-    sampleSize,
+    refineSize,
     seed,
   );
-  const sample = sampleIndex.map((i) => points[i] as number[]);
+  const sampleIndex = hashOrder.slice(0, sampleSize);
+  const sample = sampleIndex.map(pointOf);
   const distinct = countDistinct(sample, kMax + 1);
   const kHigh = Math.min(kMax, distinct, sample.length - 1);
   if (distinct < 2 || kHigh < kMin) {
@@ -266,9 +288,12 @@ export function findClusters(rows: readonly FeatureRow[], options: ClusterOption
   }
   const chosen = fits.get(best.k) as KmeansFit;
 
-  // Refine on everyone, drop empty clusters, order largest first (ties: by centroid).
-  const refined = n > sample.length ? refine(points, chosen.centroids, maxIterations).centroids : chosen.centroids;
-  const firstPass = assignAll(points, refined);
+  // Refine on the larger sample (everyone in a small store), assign everyone, drop empty
+  // clusters, order largest first (ties: by centroid).
+  const refinePoints =
+    n <= refineSize ? Array.from({ length: n }, (_, i) => pointOf(i)) : [...sample, ...hashOrder.slice(sampleSize).map(pointOf)];
+  const refined = n > sample.length ? refine(refinePoints, chosen.centroids, maxIterations).centroids : chosen.centroids;
+  const firstPass = assignAllFlat(scaled.data, width, refined);
   const sizes = new Array<number>(refined.length).fill(0);
   for (const label of firstPass.labels) sizes[label] = (sizes[label] as number) + 1;
   const order = refined
@@ -276,7 +301,7 @@ export function findClusters(rows: readonly FeatureRow[], options: ClusterOption
     .filter((c) => c.size > 0)
     .sort((a, b) => b.size - a.size || compareVectors(a.centroid, b.centroid));
   const centroids = order.map((c) => c.centroid);
-  const { labels, wcss } = assignAll(points, centroids);
+  const { labels, wcss } = assignAllFlat(scaled.data, width, centroids);
   const k = centroids.length;
   const finalSizes = new Array<number>(k).fill(0);
   for (const label of labels) finalSizes[label] = (finalSizes[label] as number) + 1;
@@ -296,6 +321,7 @@ export function findClusters(rows: readonly FeatureRow[], options: ClusterOption
     labels,
     k,
     scaler.model.columns.map((c) => ({ feature: c.feature, transform: c.transform, missingIndicator: c.missingIndicator })),
+    raw,
   );
   const names = nameClusters(descriptions, keptNames);
 

@@ -7,7 +7,7 @@
 // with raw, unscaled numbers; the name is made from the same ranking. Deterministic.
 import { featureInfo, type FeatureName, type FeatureRow } from '../features/feature-names.ts';
 import { applyTransform, type ScaleTransform } from '../features/scaler.ts';
-import { meanAndStd, quantileSorted } from '../features/stats.ts';
+import { meanAndStd, quantilesInPlace } from '../features/stats.ts';
 import {
   candidateNames,
   capitalise,
@@ -76,8 +76,8 @@ function columns(rows: readonly FeatureRow[], features: readonly FeatureName[]):
   return out;
 }
 
-/** Sorted non-NaN values of `values` at `indices` (all of them when indices is null). */
-function sortedKnown(values: Float64Array, indices: readonly number[] | null): Float64Array {
+/** The non-NaN values of `values` at `indices` (all of them when indices is null), in that order. */
+function knownValues(values: Float64Array, indices: readonly number[] | null): Float64Array {
   const count = indices === null ? values.length : indices.length;
   const out = new Float64Array(count);
   let known = 0;
@@ -85,15 +85,31 @@ function sortedKnown(values: Float64Array, indices: readonly number[] | null): F
     const value = values[indices === null ? j : (indices[j] as number)] as number;
     if (!Number.isNaN(value)) out[known++] = value;
   }
-  return out.subarray(0, known).sort();
+  return out.subarray(0, known);
 }
 
-/** Describe each cluster (0..k-1) of `rows` (labels[i] is the cluster of rows[i]). */
+/** Mean and the quartiles of known values (0 for none); the quartiles by selection, not a sort. */
+function summaryOf(known: Float64Array): { mean: number; p25: number; median: number; p75: number } {
+  if (known.length === 0) return { mean: 0, p25: 0, median: 0, p75: 0 };
+  const mean = meanAndStd(known)?.mean ?? 0;
+  const [p25, median, p75] = quantilesInPlace(known, [0.25, 0.5, 0.75]) as [number, number, number];
+  return { mean, p25, median, p75 };
+}
+
+/**
+ * Describe each cluster (0..k-1) of `rows` (labels[i] is the cluster of rows[i]). `extracted`:
+ * the raw values of `features` when the caller has them already (column f, row by row, NaN for
+ * null), so the rows are not read again.
+ */
 export function describeClusters(
   rows: readonly FeatureRow[],
   labels: ArrayLike<number>,
   k: number,
   features: readonly ExplainedFeature[],
+  extracted: readonly Float64Array[] = columns(
+    rows,
+    features.map((spec) => spec.feature),
+  ),
 ): ClusterDescription[] {
   const n = rows.length;
   const sizes = new Float64Array(k);
@@ -106,10 +122,8 @@ export function describeClusters(
   const raw = new Map<FeatureName, Float64Array>();
   const candidates: Candidate[][] = Array.from({ length: k }, () => []);
   const unknownShares = new Map<FeatureName, { store: number; clusters: Float64Array }>();
-  const extracted = columns(
-    rows,
-    features.map((spec) => spec.feature),
-  );
+  if (extracted.length !== features.length) throw new RangeError(`${extracted.length} extracted columns for ${features.length} features`);
+  const transformed = new Float64Array(n); // reused for every feature
   features.forEach((spec, order) => {
     const values = extracted[order] as Float64Array;
     raw.set(spec.feature, values);
@@ -118,7 +132,6 @@ export function describeClusters(
     let storeSum = 0;
     let storeSquares = 0;
     let storeCount = 0;
-    const transformed = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const value = values[i] as number;
       if (Number.isNaN(value)) continue;
@@ -160,21 +173,21 @@ export function describeClusters(
   function storeFigure(feature: FeatureName, values: Float64Array): { mean: number; median: number } {
     let figure = storeFigures.get(feature);
     if (figure === undefined) {
-      const sorted = sortedKnown(values, null);
-      figure = { mean: meanAndStd(sorted)?.mean ?? 0, median: sorted.length === 0 ? 0 : quantileSorted(sorted, 0.5) };
+      const summary = summaryOf(knownValues(values, null));
+      figure = { mean: summary.mean, median: summary.median };
       storeFigures.set(feature, figure);
     }
     return figure;
   }
   function figures(cluster: number, feature: FeatureName): FeatureFigures {
     const values = raw.get(feature) ?? (columns(rows, [feature])[0] as Float64Array);
-    const sorted = sortedKnown(values, members[cluster] ?? []);
+    const summary = summaryOf(knownValues(values, members[cluster] ?? []));
     const store = storeFigure(feature, values);
     return {
-      clusterMean: meanAndStd(sorted)?.mean ?? 0,
-      clusterMedian: sorted.length === 0 ? 0 : quantileSorted(sorted, 0.5),
-      clusterP25: sorted.length === 0 ? 0 : quantileSorted(sorted, 0.25),
-      clusterP75: sorted.length === 0 ? 0 : quantileSorted(sorted, 0.75),
+      clusterMean: summary.mean,
+      clusterMedian: summary.median,
+      clusterP25: summary.p25,
+      clusterP75: summary.p75,
       storeMean: store.mean,
       storeMedian: store.median,
     };

@@ -58,6 +58,41 @@ export function assignAll(points: readonly (readonly number[])[], centroids: rea
   return { labels, wcss };
 }
 
+/**
+ * `assignAll` of points stored flat, row by row (`width` numbers each): the same labels and WCSS
+ * (the same sums in the same order), without an array per point.
+ */
+export function assignAllFlat(data: Float64Array, width: number, centroids: readonly (readonly number[])[]): { labels: Int32Array; wcss: number } {
+  const n = width === 0 ? 0 : data.length / width;
+  const k = centroids.length;
+  const flat = new Float64Array(k * width);
+  centroids.forEach((centroid, c) => {
+    for (let d = 0; d < width; d++) flat[c * width + d] = centroid[d] as number;
+  });
+  const labels = new Int32Array(n);
+  let wcss = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * width;
+    let index = -1;
+    let distance = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < k; c++) {
+      const cb = c * width;
+      let sum = 0;
+      for (let d = 0; d < width; d++) {
+        const delta = (data[base + d] as number) - (flat[cb + d] as number);
+        sum += delta * delta;
+      }
+      if (sum < distance) {
+        distance = sum;
+        index = c;
+      }
+    }
+    labels[i] = index;
+    wcss += distance;
+  }
+  return { labels, wcss };
+}
+
 /** Number of distinct points, counting no further than `limit`. */
 export function countDistinct(points: readonly (readonly number[])[], limit: number): number {
   const seen = new Set<string>();
@@ -69,7 +104,7 @@ export function countDistinct(points: readonly (readonly number[])[], limit: num
 }
 
 export interface FitOptions {
-  /** kmeans++ starts (default 5). */
+  /** kmeans++ starts (findClusters uses 3 by default). */
   starts: number;
   seed: number;
   maxIterations: number;

@@ -16,14 +16,22 @@ export interface SampleDistances {
 export function sampleDistances(points: readonly (readonly number[])[]): SampleDistances {
   const size = points.length;
   const values = new Float64Array((size * (size - 1)) / 2);
+  // The points copied into one flat array first (same numbers, read in order).
+  const width = size === 0 ? 0 : (points[0] as number[]).length;
+  const flat = new Float64Array(size * width);
+  for (let i = 0; i < size; i++) {
+    const point = points[i] as number[];
+    if (point.length !== width) throw new RangeError('sample points differ in length');
+    for (let d = 0; d < width; d++) flat[i * width + d] = point[d] as number;
+  }
   let at = 0;
   for (let i = 0; i < size; i++) {
-    const a = points[i] as number[];
+    const a = i * width;
     for (let j = i + 1; j < size; j++) {
-      const b = points[j] as number[];
+      const b = j * width;
       let sum = 0;
-      for (let d = 0; d < a.length; d++) {
-        const delta = (a[d] as number) - (b[d] as number);
+      for (let d = 0; d < width; d++) {
+        const delta = (flat[a + d] as number) - (flat[b + d] as number);
         sum += delta * delta;
       }
       values[at++] = Math.sqrt(sum);

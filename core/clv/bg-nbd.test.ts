@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bgNbdLogLikelihood, bgNbdObjective, fitBgNbd } from './bg-nbd.ts';
+import { searchLogParameters } from './fit-common.ts';
 import type { BgNbdFitSuccess, BgNbdParams } from './bg-nbd.ts';
 import { createRandom } from './random.ts';
 import { simulatePopulation } from './simulate.ts';
@@ -127,4 +128,23 @@ test('edge cases never give NaN: forced fit on x = 0 only, one person, huge T', 
   const fit = fitBgNbd(huge);
   assert.ok(fit.ok && Object.values(fit.params).every(Number.isFinite) && Number.isFinite(fit.logLikelihood));
   assert.ok(Number.isFinite(bgNbdLogLikelihood({ r: 1e-5, alpha: 1e5, a: 1e-5, b: 1e5 }, huge)));
+});
+
+test('a large population: the starts run on a subsample, the maximum is found on everyone', () => {
+  const truth = { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 };
+  const { summaries } = simulatePopulation(truth, { people: 30_000, minT: 26, maxT: 78 }, createRandom(21));
+  const fit = fitBgNbd(summaries);
+  assert.ok(fit.ok && fit.converged, JSON.stringify(fit));
+  assertRecovered(fit, truth);
+  // The gradient of the likelihood of everyone vanishes there ...
+  const objective = bgNbdObjective(summaries);
+  const theta = [fit.params.r, fit.params.alpha, fit.params.a, fit.params.b].map(Math.log);
+  for (const g of objective(theta).g) assert.ok(Math.abs(g) < 1e-8, `gradient ${g}`);
+  // ... and BFGS on everyone from far-away starts lands on the same point.
+  const direct = searchLogParameters(objective, [
+    [0, 0, 0, 0],
+    [Math.log(2), Math.log(20), Math.log(0.3), Math.log(8)],
+  ]);
+  assert.ok(direct.converged);
+  direct.theta.forEach((t, i) => assert.ok(Math.abs(Math.exp(t) / Math.exp(theta[i] as number) - 1) < 1e-5, `parameter ${i}`));
 });

@@ -11,7 +11,7 @@
 //        + ln( (α+T)^-(r+x) + δ(x>0) · a/(b+x-1) · (α+tx)^-(r+x) )
 // The Γ ratios are computed as sums of logs (ln Γ(r+x) - ln Γ(r) = Σ_{j<x} ln(r+j)), which is
 // exact for any r and makes the gradient a sum of reciprocals.
-import { LOG_BOUND, searchLogParameters, standardErrors } from './fit-common.ts';
+import { COARSE_SEARCH_PEOPLE, everyKth, LOG_BOUND, searchLogParameters, standardErrors } from './fit-common.ts';
 import type { FitFailure } from './fit-common.ts';
 import { DEFAULT_TIME_UNIT } from './summary.ts';
 import type { ClvTimeUnit, PurchaseSummary } from './summary.ts';
@@ -55,7 +55,11 @@ export interface BgNbdFitOptions {
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
-/** Distinct (x, tx, T) rows with how many people share each; day-level data repeat a lot. */
+/**
+ * Distinct (x, tx, T) rows with how many people share each; day-level data repeat a lot. The
+ * distinct T and tx values are listed too, with each row's index into them, so that ln(α + T)
+ * and ln(α + tx) are computed once per distinct value in each evaluation, not once per row.
+ */
 interface Compressed {
   x: Int32Array;
   tx: Float64Array;
@@ -63,30 +67,70 @@ interface Compressed {
   w: Float64Array;
   maxX: number;
   totalWeight: number;
+  tValues: Float64Array;
+  tIndex: Int32Array;
+  txValues: Float64Array;
+  /** Index into txValues (rows with x = 0: unused, 0). */
+  txIndex: Int32Array;
+}
+
+/** Index of `value` in a growing list of distinct values (Map keys: SameValueZero, as before). */
+function indexIn(index: Map<number, number>, values: number[], value: number): number {
+  let at = index.get(value);
+  if (at === undefined) {
+    at = values.length;
+    index.set(value, at);
+    values.push(value);
+  }
+  return at;
 }
 
 function compress(summaries: readonly PurchaseSummary[]): Compressed {
-  const index = new Map<string, number>();
+  const m = summaries.length;
+  // The distinct T and tx values (numbers, as the `${x}|${tx}|${T}` string keys of old were:
+  // equal numbers share a row, -0 and 0 too) with each summary's index into them: small maps.
+  const tIndexOf = new Map<number, number>();
+  const tValues: number[] = [];
+  const txIndexOf = new Map<number, number>();
+  const txValues: number[] = [];
+  const tOf = new Int32Array(m);
+  const txOf = new Int32Array(m);
+  let maxX = 0;
+  for (let i = 0; i < m; i += 1) {
+    const s = summaries[i] as PurchaseSummary;
+    tOf[i] = indexIn(tIndexOf, tValues, s.T);
+    txOf[i] = s.x > 0 ? indexIn(txIndexOf, txValues, s.tx) : -1;
+    if (s.x > maxX) maxX = s.x;
+  }
+  // A row per distinct (x, tx, T), in order of first appearance, keyed by one whole number when
+  // the three indices fit in one (they do unless the data are huge; else by a string).
+  const txCount = txValues.length + 1;
+  const xCount = maxX + 1;
+  const packable = Number.isSafeInteger(tValues.length * txCount * xCount);
+  const rowOf = new Map<number | string, number>();
   const xs: number[] = [];
   const txs: number[] = [];
   const Ts: number[] = [];
   const ws: number[] = [];
-  for (const s of summaries) {
-    const tx = s.x > 0 ? s.tx : 0;
-    const key = `${s.x}|${tx}|${s.T}`;
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, xs.length);
-      xs.push(s.x);
-      txs.push(tx);
-      Ts.push(s.T);
-      ws.push(1);
-    } else {
+  const tIndex: number[] = [];
+  const txIndex: number[] = [];
+  for (let i = 0; i < m; i += 1) {
+    const s = summaries[i] as PurchaseSummary;
+    const txAt = (txOf[i] as number) + 1; // 0: x = 0 (tx taken as 0)
+    const key = packable && Number.isInteger(s.x) && s.x >= 0 ? ((tOf[i] as number) * txCount + txAt) * xCount + s.x : `${s.x}|${txAt}|${tOf[i]}`;
+    const at = rowOf.get(key);
+    if (at !== undefined) {
       ws[at] = (ws[at] as number) + 1;
+      continue;
     }
+    rowOf.set(key, xs.length);
+    xs.push(s.x);
+    txs.push(s.x > 0 ? s.tx : 0);
+    Ts.push(s.T);
+    ws.push(1);
+    tIndex.push(tOf[i] as number);
+    txIndex.push(s.x > 0 ? (txOf[i] as number) : 0);
   }
-  let maxX = 0;
-  for (const x of xs) maxX = Math.max(maxX, x);
   return {
     x: Int32Array.from(xs),
     tx: Float64Array.from(txs),
@@ -94,6 +138,10 @@ function compress(summaries: readonly PurchaseSummary[]): Compressed {
     w: Float64Array.from(ws),
     maxX,
     totalWeight: summaries.length,
+    tValues: Float64Array.from(tValues),
+    tIndex: Int32Array.from(tIndex),
+    txValues: Float64Array.from(txValues),
+    txIndex: Int32Array.from(txIndex),
   };
 }
 
@@ -120,6 +168,8 @@ function makeObjective(data: Compressed): (theta: readonly number[]) => { f: num
   const sb = new Float64Array(n);
   const lab = new Float64Array(n);
   const sab = new Float64Array(n);
+  const logAlphaT = new Float64Array(data.tValues.length);
+  const logAlphaTx = new Float64Array(data.txValues.length);
   return (theta) => {
     const r = Math.exp(theta[0] as number);
     const alpha = Math.exp(theta[1] as number);
@@ -130,6 +180,8 @@ function makeObjective(data: Compressed): (theta: readonly number[]) => { f: num
     risingLogs(a + b, data.maxX, lab, sab);
     const logAlpha = Math.log(alpha);
     const logA = Math.log(a);
+    for (let k = 0; k < logAlphaT.length; k += 1) logAlphaT[k] = Math.log(alpha + (data.tValues[k] as number));
+    for (let k = 0; k < logAlphaTx.length; k += 1) logAlphaTx[k] = Math.log(alpha + (data.txValues[k] as number));
     let total = 0;
     let gr = 0;
     let gAlpha = 0;
@@ -141,13 +193,13 @@ function makeObjective(data: Compressed): (theta: readonly number[]) => { f: num
       const w = data.w[i] as number;
       const T = data.T[i] as number;
       const rx = r + x;
-      const logAT = Math.log(alpha + T);
+      const logAT = logAlphaT[data.tIndex[i] as number] as number; // ln(α + T)
       const a3 = -rx * logAT;
       let tail = a3;
       let share = 0; // weight of the "dropped out after the last purchase" term
       let logATx = 0;
       if (x > 0) {
-        logATx = Math.log(alpha + (data.tx[i] as number));
+        logATx = logAlphaTx[data.txIndex[i] as number] as number; // ln(α + tx)
         const logBx1 = (lb[x] as number) - (lb[x - 1] as number); // ln(b + x - 1)
         const a4 = logA - logBx1 - rx * logATx;
         if (a3 >= a4) {
@@ -249,7 +301,10 @@ export function fitBgNbd(summaries: readonly PurchaseSummary[], options: BgNbdFi
     return { ok: false, reason: 'not-enough-data', detail: 'nobody has been observed for any time yet (every T is 0)' };
   }
   const objective = makeObjective(data);
-  const search = searchLogParameters(objective, startingPoints(data));
+  // A large population: the starts run on a subsample, the best is continued on everyone.
+  const subsample = everyKth(summaries, COARSE_SEARCH_PEOPLE);
+  const coarse = subsample === null ? null : makeObjective(compress(subsample));
+  const search = searchLogParameters(objective, startingPoints(data), { coarse });
   if (!Number.isFinite(search.meanNegLogLik)) {
     return { ok: false, reason: 'no-convergence', detail: 'the optimiser found no parameters with a finite likelihood' };
   }

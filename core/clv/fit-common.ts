@@ -26,16 +26,69 @@ export interface SearchResult {
 }
 
 /**
+ * Above this many people a fit runs its starts on a subsample of about this many (every k-th
+ * person, in the order given) and continues only the best of them on everyone: see `coarse` in
+ * `searchLogParameters`.
+ */
+export const COARSE_SEARCH_PEOPLE = 10_000;
+
+/** Every k-th item, k = ceil(n / size), when there are more than 2 × size items; else null. */
+export function everyKth<T>(items: readonly T[], size: number): T[] | null {
+  if (items.length <= 2 * size) return null;
+  const k = Math.ceil(items.length / size);
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += k) out.push(items[i] as T);
+  return out;
+}
+
+export interface SearchOptions {
+  /**
+   * The same objective on a subsample of the people. When given, every start runs on it (cheap),
+   * and only the best end point is handed to the search on `fg`, which converges there to the
+   * same tolerance as always: the estimate is the maximum likelihood on all the data, the starts
+   * only pick the basin. Should that search not converge, every start is run on `fg` as without
+   * this option.
+   */
+  coarse?: ObjectiveWithGradient | null;
+}
+
+/**
  * Minimise `fg` (mean negative log-likelihood and its gradient in log-parameters) by BFGS from
  * each start, keeping the best; when the best did not converge, polish it with Nelder–Mead and
  * BFGS again. Deterministic: starts are tried in the order given.
  */
-export function searchLogParameters(fg: ObjectiveWithGradient, starts: readonly (readonly number[])[]): SearchResult {
+export function searchLogParameters(
+  fg: ObjectiveWithGradient,
+  starts: readonly (readonly number[])[],
+  options: SearchOptions = {},
+): SearchResult {
+  const coarse = options.coarse ?? null;
+  if (coarse !== null) {
+    const first = searchFrom(coarse, starts, 1e-6, null);
+    if (first.theta.length > 0) {
+      // The subsample's curvature at its optimum seeds BFGS on everyone (both objectives are
+      // per person), so it needs a few steps rather than relearning the curvature from scratch.
+      const inverse = invertSpd(numericalHessian((t) => coarse(t).g, first.theta, 1e-4));
+      const polished = searchFrom(fg, [first.theta], 1e-9, inverse);
+      if (polished.converged) {
+        return { ...polished, iterations: first.iterations + polished.iterations, evaluations: first.evaluations + polished.evaluations };
+      }
+    }
+  }
+  return searchFrom(fg, starts, 1e-9, null);
+}
+
+function searchFrom(
+  fg: ObjectiveWithGradient,
+  starts: readonly (readonly number[])[],
+  gradTol: number,
+  inverseHessian: number[][] | null,
+): SearchResult {
   let best: { x: number[]; f: number; converged: boolean } | null = null;
   let iterations = 0;
   let evaluations = 0;
   for (const start of starts) {
-    const r = minimizeBfgs(fg, start, { bound: LOG_BOUND, gradTol: 1e-9, maxIterations: 400 });
+    const r = minimizeBfgs(fg, start, { bound: LOG_BOUND, gradTol, maxIterations: 400, inverseHessian });
     iterations += r.iterations;
     evaluations += r.evaluations;
     if (Number.isFinite(r.f) && (best === null || r.f < best.f - 1e-12)) best = { x: r.x, f: r.f, converged: r.converged };
@@ -44,7 +97,7 @@ export function searchLogParameters(fg: ObjectiveWithGradient, starts: readonly 
     const nm = minimizeNelderMead((x) => fg(x).f, best.x, { bound: LOG_BOUND, fTol: 1e-13, maxEvaluations: 4000 });
     evaluations += nm.evaluations;
     iterations += nm.iterations;
-    const again = minimizeBfgs(fg, nm.f < best.f ? nm.x : best.x, { bound: LOG_BOUND, gradTol: 1e-9, maxIterations: 400 });
+    const again = minimizeBfgs(fg, nm.f < best.f ? nm.x : best.x, { bound: LOG_BOUND, gradTol, maxIterations: 400 });
     evaluations += again.evaluations;
     iterations += again.iterations;
     // Keep the lowest value; only a BFGS end point can claim convergence (a vanishing gradient).

@@ -87,3 +87,17 @@ test('deterministic', () => {
   const summaries = simulate({ p: 3, q: 4, gamma: 30 }, 1000, 8);
   assert.deepEqual(fitGammaGamma(summaries), fitGammaGamma(summaries));
 });
+
+test('a large population: the starts run on a subsample, the maximum is found on everyone', () => {
+  const truth = { p: 6.25, q: 3.74, gamma: 15.44 };
+  const summaries = simulate(truth, 30_000, 33);
+  const fit = fitGammaGamma(summaries);
+  assert.ok(fit.ok && fit.converged, JSON.stringify(fit));
+  for (const k of ['p', 'q', 'gamma'] as const) assert.ok(Math.abs(fit.params[k] - truth[k]) <= 0.25 * truth[k], `${k}: ${fit.params[k]}`);
+  // A maximum of everyone's likelihood: moving any parameter by 0.1 % either way lowers it.
+  const best = gammaGammaLogLikelihood(fit.params, summaries);
+  assert.ok(Math.abs(fit.logLikelihood - best) < 1e-9 * Math.abs(best));
+  for (const k of ['p', 'q', 'gamma'] as const) {
+    for (const factor of [0.999, 1.001]) assert.ok(gammaGammaLogLikelihood({ ...fit.params, [k]: fit.params[k] * factor }, summaries) < best);
+  }
+});

@@ -10,7 +10,7 @@
 //   E[Z | x, m] = p (γ + x m) / (p x + q - 1)
 //              = (q-1)/(px+q-1) · pγ/(q-1)  +  px/(px+q-1) · m      (a weighted average)
 // The population mean pγ/(q-1) exists only when q > 1.
-import { LOG_BOUND, searchLogParameters, standardErrors } from './fit-common.ts';
+import { COARSE_SEARCH_PEOPLE, everyKth, LOG_BOUND, searchLogParameters, standardErrors } from './fit-common.ts';
 import type { FitFailure } from './fit-common.ts';
 import { digamma, logGamma } from './special.ts';
 import type { PurchaseSummary } from './summary.ts';
@@ -171,7 +171,10 @@ export function fitGammaGamma(summaries: readonly PurchaseSummary[], options: Ga
     [10, 3],
     [2, 10],
   ].map(([p, q]) => [Math.log(p as number), Math.log(q as number), clamp(Math.log((mean * ((q as number) - 1)) / (p as number)))]);
-  const search = searchLogParameters(objective, starts);
+  // A large population: the starts run on a subsample, the best is continued on everyone.
+  const subsample = everyKth(rows, COARSE_SEARCH_PEOPLE);
+  const coarse = subsample === null ? null : makeObjective(prepare(subsample));
+  const search = searchLogParameters(objective, starts, { coarse });
   if (!Number.isFinite(search.meanNegLogLik)) {
     return { ok: false, reason: 'no-convergence', detail: 'the optimiser found no parameters with a finite likelihood' };
   }

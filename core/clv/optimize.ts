@@ -45,7 +45,16 @@ function dot(a: readonly number[], b: readonly number[]): number {
 export function minimizeBfgs(
   fg: ObjectiveWithGradient,
   x0: readonly number[],
-  options: BoxOptions & { gradTol?: number; maxIterations?: number; maxStep?: number },
+  options: BoxOptions & {
+    gradTol?: number;
+    maxIterations?: number;
+    maxStep?: number;
+    /**
+     * A first approximation of the inverse Hessian at x0 (symmetric positive definite), e.g. from
+     * a fit of the same model on a subsample; default: the identity, rescaled after the first step.
+     */
+    inverseHessian?: readonly (readonly number[])[] | null;
+  },
 ): MinimizeResult {
   const { bound } = options;
   const gradTol = options.gradTol ?? 1e-8;
@@ -64,7 +73,11 @@ export function minimizeBfgs(
     return { x, f: cur.f, iterations: 0, evaluations, gradientNorm: NaN, converged: false };
   }
   // Inverse Hessian approximation, row-major.
-  let h: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const given = options.inverseHessian ?? null;
+  let h: number[][] =
+    given !== null && given.length === n
+      ? given.map((row) => row.slice(0, n))
+      : Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   let iterations = 0;
   let converged = false;
   for (; iterations < maxIterations; iterations += 1) {
@@ -102,7 +115,7 @@ export function minimizeBfgs(
     x = xNext;
     cur = next;
     if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (iterations === 0) {
+      if (iterations === 0 && given === null) {
         // Scale the first approximation to the curvature seen (Nocedal & Wright 6.20).
         const scale = sy / dot(y, y);
         h = h.map((row) => row.map((v) => v * scale));

@@ -49,15 +49,32 @@ function purchaseDays(days: readonly number[], amounts: readonly number[]): Purc
   if (days.length !== amounts.length) {
     throw new RefineryError('VALIDATION', `purchase days (${days.length}) and amounts (${amounts.length}) differ in length`);
   }
-  const byDay = new Map<number, number>();
+  const list: PurchaseDay[] = [];
+  let sorted = true;
   for (let i = 0; i < days.length; i += 1) {
     const day = days[i] as number;
     const amount = amounts[i] as number;
     if (!Number.isInteger(day)) throw new RefineryError('VALIDATION', `purchase day ${day} is not an integer day number`);
     if (!Number.isFinite(amount)) throw new RefineryError('VALIDATION', `amount ${amount} on day ${day} is not a number`);
-    byDay.set(day, (byDay.get(day) ?? 0) + toCents(amount));
+    const last = list[list.length - 1];
+    // Days come in any order; a day equal to the previous one adds to it (the usual case of
+    // several orders on one day, oldest first), others are merged after sorting.
+    if (last !== undefined && last.day === day) last.cents += toCents(amount);
+    else {
+      if (last !== undefined && last.day > day) sorted = false;
+      list.push({ day, cents: toCents(amount) });
+    }
   }
-  return [...byDay.entries()].map(([day, cents]) => ({ day, cents })).sort((p, q) => p.day - q.day);
+  if (sorted) return list;
+  // Stable sort by day, then the entries of one day added up in the order they came.
+  list.sort((p, q) => p.day - q.day);
+  const merged: PurchaseDay[] = [];
+  for (const entry of list) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.day === entry.day) last.cents += entry.cents;
+    else merged.push(entry);
+  }
+  return merged;
 }
 
 function summaryOf(list: readonly PurchaseDay[], asOfDay: number, unit: ClvTimeUnit): PurchaseSummary | null {
@@ -93,7 +110,57 @@ export function summarize(
   unit: ClvTimeUnit = DEFAULT_TIME_UNIT,
 ): PurchaseSummary | null {
   if (!Number.isInteger(asOfDay)) throw new RefineryError('VALIDATION', `asOfDay ${asOfDay} is not an integer day number`);
-  return summaryOf(purchaseDays(purchaseDayNumbers, amountsPerDay), asOfDay, unit);
+  return summaryOfSorted(purchaseDayNumbers, amountsPerDay, asOfDay, unit) ?? summaryOf(purchaseDays(purchaseDayNumbers, amountsPerDay), asOfDay, unit);
+}
+
+/**
+ * The summary straight from days that come in ascending order (the usual case), without building
+ * the list of purchase days: the same numbers as summaryOf(purchaseDays(...)). Undefined when
+ * the days are not in order (or the lengths differ), for the general path to handle.
+ */
+function summaryOfSorted(days: readonly number[], amounts: readonly number[], asOfDay: number, unit: ClvTimeUnit): PurchaseSummary | null | undefined {
+  if (days.length !== amounts.length) return undefined;
+  for (let i = 1; i < days.length; i += 1) if (!((days[i - 1] as number) <= (days[i] as number))) return undefined;
+  let first = Number.NaN;
+  let last = Number.NaN;
+  let x = 0;
+  let repeatCents = 0;
+  let dayCents = 0; // the current day's total, added to repeatCents once the day is complete
+  for (let i = 0; i < days.length; i += 1) {
+    const day = days[i] as number;
+    const amount = amounts[i] as number;
+    if (!Number.isInteger(day)) throw new RefineryError('VALIDATION', `purchase day ${day} is not an integer day number`);
+    if (!Number.isFinite(amount)) throw new RefineryError('VALIDATION', `amount ${amount} on day ${day} is not a number`);
+    if (i === 0 || day !== last) {
+      if (i > 0 && last !== first && last <= asOfDay) repeatCents += dayCents;
+      if (i > 0) x += last !== first && last <= asOfDay ? 1 : 0;
+      last = day;
+      if (i === 0) first = day;
+      dayCents = toCents(amount);
+    } else {
+      dayCents += toCents(amount);
+    }
+  }
+  if (days.length === 0 || first > asOfDay) return null;
+  // The last day seen closes: a repeat day when after the first and not after asOfDay.
+  if (last !== first && last <= asOfDay) {
+    repeatCents += dayCents;
+    x += 1;
+  }
+  // The last purchase day on or before asOfDay.
+  let lastCounted = first;
+  for (let i = days.length - 1; i >= 0; i -= 1) {
+    if ((days[i] as number) <= asOfDay) {
+      lastCounted = days[i] as number;
+      break;
+    }
+  }
+  return {
+    x,
+    tx: daysToUnits(lastCounted - first, unit),
+    T: daysToUnits(asOfDay - first, unit),
+    meanSpend: x > 0 ? fromCents(repeatCents) / x : null,
+  };
 }
 
 export interface CalibrationHoldout {

@@ -190,6 +190,8 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
   /** Product types seen on priced line items ('' = none), by first appearance; and their indices. */
   const typeNames: string[] = [];
   const typeIndex = new Map<string, number>();
+  /** The type index of each product type as given, untrimmed (trimming every line item costs). */
+  const typeOfRaw = new Map<string, number>();
 
   function person(personId: string): number {
     let at = numbers.get(personId);
@@ -217,6 +219,17 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
       index = typeNames.length;
       typeNames.push(type);
       typeIndex.set(type, index);
+    }
+    return index;
+  }
+
+  /** The type index of a line item's product type (trimmed; null or missing: ''). */
+  function typeOf(productType: string | null | undefined): number {
+    if (productType == null) return indexOfType('');
+    let index = typeOfRaw.get(productType);
+    if (index === undefined) {
+      index = indexOfType(productType.trim());
+      typeOfRaw.set(productType, index);
     }
     return index;
   }
@@ -255,9 +268,8 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
       const quantity = Number.isFinite(item.quantity) && item.quantity > 0 ? item.quantity : 0;
       const cents = positiveCents(item.price) * quantity;
       if (cents <= 0) continue;
-      const type = item.productType?.trim() ?? '';
       s[base + LINE_CENTS] = (s[base + LINE_CENTS] as number) + cents;
-      addTypeCents(list, indexOfType(type), cents);
+      addTypeCents(list, typeOf(item.productType), cents);
     }
   }
 

@@ -12,7 +12,7 @@
 //    multiply by the column weight (a group of related columns can count as about one feature).
 // The fitted scaler is plain JSON data (`ScalerModel`); `loadScaler` turns it back into a scaler.
 import { featureInfo, isFeatureName, type FeatureName, type FeatureRow } from './feature-names.ts';
-import { quantileSorted } from './stats.ts';
+import { quantilesInPlace } from './stats.ts';
 
 export type ScaleTransform = 'log1p' | 'identity';
 
@@ -98,6 +98,43 @@ export function fitScaler(
   columns: readonly (FeatureName | ScaleColumnSpec)[],
   options: ScalerOptions = {},
 ): Scaler {
+  const specs = checkSpecs(columns, options);
+  return fitSpecs(
+    rows.length,
+    rawColumns(
+      rows,
+      specs.map((spec) => spec.feature),
+    ),
+    specs,
+    options,
+  );
+}
+
+/**
+ * `fitScaler` on raw values already taken out of the rows: `raw[c]` holds, row by row, the value
+ * of column c's feature, NaN where it is null or not finite (see `rawColumns`).
+ */
+export function fitScalerOnColumns(
+  raw: readonly Float64Array[],
+  columns: readonly (FeatureName | ScaleColumnSpec)[],
+  options: ScalerOptions = {},
+): Scaler {
+  const specs = checkSpecs(columns, options);
+  if (raw.length !== specs.length) throw new RangeError(`${raw.length} raw columns for ${specs.length} scaler columns`);
+  return fitSpecs(raw[0]?.length ?? 0, raw, specs, options);
+}
+
+/** The raw values of features as columns, NaN where null or not finite; one row-major pass. */
+export function rawColumns(rows: readonly FeatureRow[], features: readonly FeatureName[]): Float64Array[] {
+  const out = features.map(() => new Float64Array(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const values = (rows[i] as FeatureRow).values;
+    for (let f = 0; f < features.length; f++) (out[f] as Float64Array)[i] = rawValue(values, features[f] as FeatureName) ?? Number.NaN;
+  }
+  return out;
+}
+
+function checkSpecs(columns: readonly (FeatureName | ScaleColumnSpec)[], options: ScalerOptions): Required<ScaleColumnSpec>[] {
   const clip = options.clip === undefined ? DEFAULT_CLIP : options.clip;
   if (clip !== null && !(Number.isFinite(clip) && clip > 0)) throw new RangeError('clip must be a positive number or null');
   const specs = columns.map(normaliseSpec);
@@ -106,24 +143,25 @@ export function fitScaler(
     if (seen.has(spec.feature)) throw new RangeError(`Column given twice: ${spec.feature}`);
     seen.add(spec.feature);
   }
-  // One row-major pass (rows are objects scattered in memory; one pass per column is much slower).
-  const buffers = specs.map(() => new Float64Array(rows.length));
-  const known = new Array<number>(specs.length).fill(0);
-  for (const row of rows) {
-    for (let c = 0; c < specs.length; c++) {
-      const spec = specs[c] as Required<ScaleColumnSpec>;
-      const value = rawValue(row.values, spec.feature);
-      if (value === null) continue;
-      const at = known[c] as number;
-      (buffers[c] as Float64Array)[at] = applyTransform(spec.transform, value);
-      known[c] = at + 1;
-    }
-  }
+  return specs;
+}
+
+function fitSpecs(n: number, raw: readonly Float64Array[], specs: readonly Required<ScaleColumnSpec>[], options: ScalerOptions): Scaler {
+  const clip = options.clip === undefined ? DEFAULT_CLIP : options.clip;
+  // One buffer reused for every column's transformed values.
+  const transformed = new Float64Array(n);
   const fitted: ScaledColumn[] = specs.map((spec, c) => {
-    const count = known[c] as number;
-    const sorted = (buffers[c] as Float64Array).subarray(0, count).sort();
-    const center = count === 0 ? 0 : quantileSorted(sorted, 0.5);
-    const iqr = count === 0 ? 0 : quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
+    const values = raw[c] as Float64Array;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const value = values[i] as number;
+      if (value !== value) continue; // NaN: null
+      transformed[count++] = applyTransform(spec.transform, value);
+    }
+    // Median and quartiles by selection: the same numbers as sorting first, in O(n).
+    const [q25, q50, q75] = count === 0 ? [0, 0, 0] : (quantilesInPlace(transformed.subarray(0, count), [0.25, 0.5, 0.75]) as [number, number, number]);
+    const center = count === 0 ? 0 : q50;
+    const iqr = count === 0 ? 0 : q75 - q25;
     return {
       feature: spec.feature,
       transform: spec.transform,
@@ -131,7 +169,7 @@ export function fitScaler(
       scale: iqr > 1e-12 && Number.isFinite(iqr) ? iqr : 1,
       weight: spec.weight,
       missingIndicator: spec.missingIndicator,
-      missingShare: rows.length === 0 ? 0 : (rows.length - count) / rows.length,
+      missingShare: n === 0 ? 0 : (n - count) / n,
     };
   });
   return loadScaler({ kind: 'robust-scaler', version: 1, columns: fitted, clip, outputNames: outputNamesOf(fitted) });
@@ -158,11 +196,7 @@ export function loadScaler(model: ScalerModel): Scaler {
     let at = 0;
     for (const column of columns) {
       const value = rawValue(values, column.feature);
-      let scaled = value === null ? 0 : (applyTransform(column.transform, value) - column.center) / column.scale;
-      if (clip !== null) scaled = Math.min(clip, Math.max(-clip, scaled));
-      // A weight of 0 times an extreme value stays 0; the guard keeps NaN out whatever happens.
-      scaled *= column.weight;
-      out[at++] = Number.isFinite(scaled) ? scaled : 0;
+      out[at++] = scaledValue(column, value, clip);
       if (column.missingIndicator) out[at++] = value === null ? 1 : 0;
     }
     return out;
@@ -175,6 +209,15 @@ export function loadScaler(model: ScalerModel): Scaler {
     },
     transformValues,
   };
+}
+
+/** A scaled value (null: missing), as the scaler's vectors hold it. */
+function scaledValue(column: ScaledColumn, value: number | null, clip: number | null): number {
+  let scaled = value === null ? 0 : (applyTransform(column.transform, value) - column.center) / column.scale;
+  if (clip !== null) scaled = Math.min(clip, Math.max(-clip, scaled));
+  // A weight of 0 times an extreme value stays 0; the guard keeps NaN out whatever happens.
+  scaled *= column.weight;
+  return Number.isFinite(scaled) ? scaled : 0;
 }
 
 /**
@@ -198,4 +241,36 @@ export function mapBetweenScalers(from: ScalerModel, to: ScalerModel, vector: re
     if (column.missingIndicator) out.push(source.get(missingColumnName(column.feature)) ?? null);
   }
   return out;
+}
+
+/**
+ * `loadScaler(model).transform(rows)` of rows whose raw values were taken out already: raw[c]
+ * holds, row by row, the value of the model's column c, NaN where null or not finite (see
+ * `rawColumns`). The same vectors.
+ */
+export function transformRawColumns(model: ScalerModel, raw: readonly Float64Array[]): number[][] {
+  const { data, width } = scaleRawColumns(model, raw);
+  const out: number[][] = [];
+  for (let i = 0; i * width < data.length; i++) out.push(Array.from(data.subarray(i * width, (i + 1) * width)));
+  return out;
+}
+
+/** `transformRawColumns` into one flat array, row by row (`width` numbers per row): the same numbers. */
+export function scaleRawColumns(model: ScalerModel, raw: readonly Float64Array[]): { data: Float64Array; width: number } {
+  const columns = model.columns;
+  if (raw.length !== columns.length) throw new RangeError(`${raw.length} raw columns for ${columns.length} scaler columns`);
+  const width = outputNamesOf(columns).length;
+  const n = raw[0]?.length ?? 0;
+  const data = new Float64Array(n * width);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as ScaledColumn;
+      const given = (raw[c] as Float64Array)[i] as number;
+      const value = given === given ? given : null; // NaN: missing
+      data[at++] = scaledValue(column, value, model.clip);
+      if (column.missingIndicator) data[at++] = value === null ? 1 : 0;
+    }
+  }
+  return { data, width };
 }

@@ -143,3 +143,35 @@ test('duplicate ids and mismatched lengths are rejected', () => {
   assert.throws(() => trainCalibratedClassifier([[1], [2]], [true, false], ['a', 'a']), isValidation);
   assert.throws(() => trainCalibratedClassifier([[1], [2]], [true], ['a', 'b']), isValidation);
 });
+
+test('above trainingRows the models train on a sample; every row is still scored out of fold and calibrated', () => {
+  const data = redundant(9, 3000);
+  const sampled = trainCalibratedClassifier(data.X, data.y, data.ids, { trainingRows: 1000 });
+  const full = trainCalibratedClassifier(data.X, data.y, data.ids);
+  assert.equal(sampled.kind, 'naive-bayes');
+  if (sampled.kind !== 'naive-bayes' || full.kind !== 'naive-bayes') return;
+  // The final model on a stratified sample of 1,000 rows; calibration and report on all 3,000.
+  assert.equal(sampled.nb.classCounts.reduce((a, b) => a + b, 0), 1000);
+  assert.ok(Math.abs((sampled.nb.classCounts[1] ?? 0) / 1000 - sampled.baseRate) < 0.002, 'stratified');
+  assert.equal(sampled.calibration.n, 3000);
+  assert.equal(sampled.report.calibrated.n, 3000);
+  assert.equal(sampled.report.folds, 5);
+  assert.ok(Math.abs((sampled.report.calibrated.auc ?? 0) - (full.report.calibrated.auc ?? 0)) < 0.01);
+  assert.ok(Math.abs(sampled.calibration.a - full.calibration.a) < 0.25 * full.calibration.a);
+  assert.ok(Math.abs((sampled.report.calibrated.brier ?? 1) - (full.report.calibrated.brier ?? 0)) < 0.005);
+  const fresh = redundant(10, 2000);
+  const brier = (model: typeof full): number => brierScore(fresh.X.map((row) => predictProbability(model, row)), fresh.y) ?? 1;
+  assert.ok(Math.abs(brier(sampled) - brier(full)) < 0.005, `fresh-data Brier ${brier(sampled)} vs ${brier(full)}`);
+  // Still independent of row order.
+  const order = data.ids.map((_, i) => i).reverse();
+  const shuffled = trainCalibratedClassifier(
+    order.map((i) => data.X[i] ?? []),
+    order.map((i) => data.y[i] === true),
+    order.map((i) => data.ids[i] ?? ''),
+    { trainingRows: 1000 },
+  );
+  assert.deepEqual(shuffled, sampled);
+  // At or above the row count nothing is sampled.
+  assert.deepEqual(trainCalibratedClassifier(data.X, data.y, data.ids, { trainingRows: 3000 }), full);
+  assert.throws(() => trainCalibratedClassifier(data.X, data.y, data.ids, { trainingRows: 0 }), RefineryError);
+});

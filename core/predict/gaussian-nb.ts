@@ -22,6 +22,7 @@
 // Imputing missing values is the caller's job (time-split.ts imputes training medians).
 import { GaussianNB } from 'ml-naivebayes';
 import { RefineryError } from '../errors.ts';
+import type { DenseMatrix } from './dense-matrix.ts';
 
 export type ClassLabel = string | number | boolean;
 
@@ -111,10 +112,51 @@ export function fitGaussianNB<L extends ClassLabel>(
   labels: readonly L[],
   options: GaussianNBOptions = {},
 ): GaussianNBModel<L> {
+  checkVarSmoothing(options);
+  return fitGaussianNBDense(denseFromRows(rows, 'training rows'), labels, options);
+}
+
+function checkVarSmoothing(options: GaussianNBOptions): number {
   const varSmoothing = options.varSmoothing ?? DEFAULT_VAR_SMOOTHING;
   if (!(varSmoothing > 0) || !Number.isFinite(varSmoothing)) throw invalid(`varSmoothing must be a positive number, got ${varSmoothing}`);
-  const d = checkMatrix(rows, 'training rows');
-  const n = rows.length;
+  return varSmoothing;
+}
+
+/** Rows checked (same width, finite numbers) and copied into one dense matrix. */
+export function denseFromRows(rows: readonly (readonly number[])[], what: string): DenseMatrix {
+  const d = checkMatrix(rows, what);
+  const data = new Float64Array(rows.length * d);
+  rows.forEach((row, i) => data.set(row, i * d));
+  return { data, rows: rows.length, columns: d };
+}
+
+/**
+ * `fitGaussianNB` on a dense matrix (the same model, bit for bit, as on the same rows as arrays).
+ * ml-naivebayes gets one typed-array view per row of a single standardised buffer.
+ */
+export function fitGaussianNBDense<L extends ClassLabel>(
+  matrix: DenseMatrix,
+  labels: readonly L[],
+  options: GaussianNBOptions = {},
+  /** Fit on these rows of the matrix only, in this order (labels[r] is the label of rows[r]). */
+  rows: ArrayLike<number> | null = null,
+): GaussianNBModel<L> {
+  const varSmoothing = checkVarSmoothing(options);
+  const n = rows === null ? matrix.rows : rows.length;
+  const d = matrix.columns;
+  if (n === 0) throw invalid('training rows: no rows');
+  if (d === 0) throw invalid('training rows: rows have no features');
+  // The training rows, copied once into the buffer that is standardised in place below.
+  const x = new Float64Array(n * d);
+  if (rows === null) x.set(matrix.data.subarray(0, n * d));
+  else for (let r = 0; r < n; r += 1) x.set(matrix.data.subarray((rows[r] as number) * d, ((rows[r] as number) + 1) * d), r * d);
+  for (let i = 0; i < n * d; i += 1) {
+    if (!Number.isFinite(x[i])) {
+      const row = Math.floor(i / d);
+      const feature = i - row * d;
+      throw invalid(`training rows: row ${row} feature ${feature} is not a finite number (${String(x[i])}); impute before calling`, { row, feature });
+    }
+  }
   if (labels.length !== n) throw invalid(`${n} training rows but ${labels.length} labels`);
   for (const label of labels) {
     const ok = typeof label === 'string' || typeof label === 'boolean' || (typeof label === 'number' && Number.isFinite(label));
@@ -126,33 +168,49 @@ export function fitGaussianNB<L extends ClassLabel>(
   for (const label of labels) if (!classes.includes(label)) classes.push(label);
   classes.sort(compareLabels);
   const index = new Map<L, number>(classes.map((label, i) => [label, i]));
-  const y = labels.map((label) => index.get(label) ?? -1);
-  const classCounts = classes.map((_, c) => y.filter((v) => v === c).length);
+  const y = new Array<number>(n);
+  const classCounts = classes.map(() => 0);
+  for (let i = 0; i < n; i += 1) {
+    const c = index.get(labels[i] as L) ?? -1;
+    y[i] = c;
+    classCounts[c] = (classCounts[c] as number) + 1;
+  }
 
-  // Standardise: overall mean and population std per feature (constant feature: scale 1).
+  // Standardise: overall mean and population std per feature (constant feature: scale 1). The
+  // sums run row by row with one accumulator per feature: each feature's sum adds its values in
+  // row order, as a column-by-column loop would, while memory is read in order.
+  const sums = new Float64Array(d);
+  for (let i = 0; i < n * d; i += d) for (let j = 0; j < d; j += 1) sums[j] = (sums[j] as number) + (x[i + j] as number);
+  const featureMeans = Float64Array.from(sums, (sum) => sum / n);
+  const squareSums = new Float64Array(d);
+  for (let i = 0; i < n * d; i += d) {
+    for (let j = 0; j < d; j += 1) squareSums[j] = (squareSums[j] as number) + ((x[i + j] as number) - (featureMeans[j] as number)) ** 2;
+  }
   const center: number[] = [];
   const scale: number[] = [];
-  let maxVariance = 0;
   for (let j = 0; j < d; j += 1) {
-    let sum = 0;
-    for (const row of rows) sum += at(row, j);
-    const mean = sum / n;
-    let squares = 0;
-    for (const row of rows) squares += (at(row, j) - mean) ** 2;
-    const std = Math.sqrt(squares / n);
-    center.push(mean);
+    const std = Math.sqrt((squareSums[j] as number) / n);
+    center.push(featureMeans[j] as number);
     scale.push(std > 0 && Number.isFinite(std) ? std : 1);
   }
-  const z = rows.map((row) => row.map((v, j) => (v - at(center, j)) / at(scale, j)));
-  for (let j = 0; j < d; j += 1) {
-    let squares = 0;
-    for (const row of z) squares += at(row, j) ** 2; // mean of z is 0
-    maxVariance = Math.max(maxVariance, squares / n);
+  const scales = Float64Array.from(scale);
+  const z = x; // standardised in place
+  const zSquares = new Float64Array(d);
+  for (let i = 0; i < n * d; i += d) {
+    for (let j = 0; j < d; j += 1) {
+      const v = ((x[i + j] as number) - (featureMeans[j] as number)) / (scales[j] as number);
+      z[i + j] = v;
+      zSquares[j] = (zSquares[j] as number) + v ** 2; // mean of z is 0
+    }
   }
+  let maxVariance = 0;
+  for (let j = 0; j < d; j += 1) maxVariance = Math.max(maxVariance, (zSquares[j] as number) / n);
   const epsilon = varSmoothing * (maxVariance > 0 ? maxVariance : 1);
 
+  const zRows = new Array<Float64Array>(n);
+  for (let i = 0; i < n; i += 1) zRows[i] = z.subarray(i * d, (i + 1) * d);
   const nb = new GaussianNB();
-  nb.train(z, y);
+  nb.train(zRows, y);
   const fitted = nb.toJSON();
 
   const means: number[][] = [];
@@ -166,8 +224,9 @@ export function fitGaussianNB<L extends ClassLabel>(
     }
     const logPrior = params[0];
     logPriors.push(typeof logPrior === 'number' && Number.isFinite(logPrior) ? logPrior : Math.log(at(classCounts, c) / n));
-    means.push(classMeans.map((m) => (Number.isFinite(m) ? m : 0)));
-    variances.push(classMeans.map((_, j) => readVariance(params[j + 1]) + epsilon));
+    // Plain arrays whatever ml-matrix hands back, so the model stays plain JSON data.
+    means.push(Array.from(classMeans, (m) => (Number.isFinite(m) ? m : 0)));
+    variances.push(Array.from(classMeans, (_, j) => readVariance(params[j + 1]) + epsilon));
   }
 
   return { kind: 'gaussian-nb', classes, classCounts, featureCount: d, center, scale, logPriors, means, variances, epsilon };
@@ -240,4 +299,67 @@ export function positiveLogOdds<L extends ClassLabel>(model: GaussianNBModel<L>,
   if (model.classes.length < 2) throw invalid('log-odds need a model with at least two classes');
   const joint = jointLogLikelihoods(model, row);
   return at(joint, p) - logSumExp(joint.filter((_, c) => c !== p));
+}
+
+/**
+ * `positiveLogOdds` of every row of a dense matrix (the same numbers, bit for bit), into `out`;
+ * with `rows`, of those rows only (out[r] for rows[r]). The rows are trusted to be finite and of
+ * the model's width (they come from our own matrices).
+ */
+export function positiveLogOddsDense<L extends ClassLabel>(
+  model: GaussianNBModel<L>,
+  matrix: DenseMatrix,
+  positive: L,
+  out: Float64Array = new Float64Array(matrix.rows),
+  rows: ArrayLike<number> | null = null,
+): Float64Array {
+  const p = model.classes.indexOf(positive);
+  if (p < 0) throw invalid(`positive label ${String(positive)} is not a class of the model`);
+  const k = model.classes.length;
+  if (k < 2) throw invalid('log-odds need a model with at least two classes');
+  const d = model.featureCount;
+  if (matrix.columns !== d) throw invalid(`rows have ${matrix.columns} features, model has ${d}`);
+  // Per class and feature: -0.5 (ln 2π + ln v), 2v and the mean, as jointLogLikelihoods uses them.
+  const constant = new Float64Array(k * d);
+  const twiceVariance = new Float64Array(k * d);
+  const mean = new Float64Array(k * d);
+  for (let c = 0; c < k; c += 1) {
+    for (let j = 0; j < d; j += 1) {
+      const v = at(model.variances[c] ?? [], j);
+      constant[c * d + j] = -0.5 * (LOG_2PI + Math.log(v));
+      twiceVariance[c * d + j] = 2 * v;
+      mean[c * d + j] = at(model.means[c] ?? [], j);
+    }
+  }
+  const center = Float64Array.from(model.center);
+  const scale = Float64Array.from(model.scale);
+  const logPriors = Float64Array.from(model.logPriors);
+  const z = new Float64Array(d);
+  const joint = new Float64Array(k);
+  const data = matrix.data;
+  const count = rows === null ? matrix.rows : rows.length;
+  for (let i = 0; i < count; i += 1) {
+    const base = (rows === null ? i : (rows[i] as number)) * d;
+    for (let j = 0; j < d; j += 1) z[j] = ((data[base + j] as number) - (center[j] as number)) / (scale[j] as number);
+    for (let c = 0; c < k; c += 1) {
+      let total = logPriors[c] as number;
+      const cd = c * d;
+      for (let j = 0; j < d; j += 1) {
+        const diff = (z[j] as number) - (mean[cd + j] as number);
+        total += (constant[cd + j] as number) - (diff * diff) / (twiceVariance[cd + j] as number);
+      }
+      joint[c] = Math.max(total, -Number.MAX_VALUE);
+    }
+    // logSumExp over the other classes, in class order, as positiveLogOdds does.
+    let max = -Infinity;
+    for (let c = 0; c < k; c += 1) if (c !== p && (joint[c] as number) > max) max = joint[c] as number;
+    let rest = max;
+    if (max !== -Infinity) {
+      let sum = 0;
+      for (let c = 0; c < k; c += 1) if (c !== p) sum += Math.exp((joint[c] as number) - max);
+      rest = max + Math.log(sum);
+    }
+    out[i] = (joint[p] as number) - rest;
+  }
+  return out;
 }

@@ -45,45 +45,63 @@ export interface BacktestReport {
   calibrationError: number | null;
 }
 
-function checkPair(values: readonly number[], labels: readonly boolean[], what: string): void {
+function checkPair(values: ArrayLike<number>, labels: ArrayLike<boolean>, what: string): void {
   if (values.length !== labels.length) {
     throw new RefineryError('VALIDATION', `${values.length} ${what} but ${labels.length} labels`);
   }
-  values.forEach((v, i) => {
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i];
     if (typeof v !== 'number' || Number.isNaN(v)) throw new RefineryError('VALIDATION', `${what} ${i} is not a number: ${String(v)}`);
-  });
+  }
 }
 
-function checkProbabilities(probabilities: readonly number[], labels: readonly boolean[]): void {
+function checkProbabilities(probabilities: ArrayLike<number>, labels: ArrayLike<boolean>): void {
   checkPair(probabilities, labels, 'probabilities');
-  probabilities.forEach((p, i) => {
+  for (let i = 0; i < probabilities.length; i += 1) {
+    const p = probabilities[i] as number;
     if (!(p >= 0 && p <= 1)) throw new RefineryError('VALIDATION', `probability ${i} is outside [0, 1]: ${p}`);
-  });
+  }
 }
 
 /** Indices sorted by value ascending (ties by index, which only matters for grouping). */
-function sortedIndices(values: readonly number[]): number[] {
-  return values
-    .map((_, i) => i)
-    .sort((i, j) => {
-      const a = values[i] ?? 0;
-      const b = values[j] ?? 0;
-      return a < b ? -1 : a > b ? 1 : i - j;
-    });
+function sortedIndices(values: ArrayLike<number>): ArrayLike<number> {
+  return Array.from({ length: values.length }, (_, i) => i).sort((i, j) => {
+    const a = values[i] ?? 0;
+    const b = values[j] ?? 0;
+    return a < b ? -1 : a > b ? 1 : i - j;
+  });
 }
 
-export function baseRate(labels: readonly boolean[]): number | null {
+/** The ascending order of values that are already sorted ascending: 0, 1, 2, ... */
+function identityOrder(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) order[i] = i;
+  return order;
+}
+
+function countTrue(labels: ArrayLike<boolean>): number {
+  let count = 0;
+  for (let i = 0; i < labels.length; i += 1) if (labels[i] === true) count += 1;
+  return count;
+}
+
+export function baseRate(labels: ArrayLike<boolean>): number | null {
   if (labels.length === 0) return null;
-  return labels.filter(Boolean).length / labels.length;
+  return countTrue(labels) / labels.length;
 }
 
 export function auc(scores: readonly number[], labels: readonly boolean[]): number | null {
   checkPair(scores, labels, 'scores');
+  return aucInOrder(scores, labels, null);
+}
+
+/** AUC given the ascending order of the scores (null: compute it). */
+function aucInOrder(scores: ArrayLike<number>, labels: ArrayLike<boolean>, ascending: ArrayLike<number> | null): number | null {
   const n = scores.length;
-  const positives = labels.filter(Boolean).length;
+  const positives = countTrue(labels);
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return null;
-  const order = sortedIndices(scores);
+  const order = ascending ?? sortedIndices(scores);
   let rankSum = 0;
   let i = 0;
   while (i < n) {
@@ -99,13 +117,18 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
 
 export function topDecileLift(scores: readonly number[], labels: readonly boolean[], fraction = 0.1): number | null {
   checkPair(scores, labels, 'scores');
+  return liftInOrder(scores, labels, fraction, null);
+}
+
+function liftInOrder(scores: ArrayLike<number>, labels: ArrayLike<boolean>, fraction: number, ascending: ArrayLike<number> | null): number | null {
   if (!(fraction > 0 && fraction <= 1)) throw new RefineryError('VALIDATION', `fraction must be in (0, 1], got ${fraction}`);
   const n = scores.length;
   const base = baseRate(labels);
   if (base === null || base === 0) return null;
   const k = Math.max(1, Math.ceil(fraction * n - 1e-9));
-  const order = sortedIndices(scores).reverse(); // highest first
-  const cut = scores[order[k - 1] ?? 0] ?? 0;
+  // The k-th highest score: position n - k in ascending order.
+  const order = ascending ?? sortedIndices(scores);
+  const cut = scores[order[n - k] ?? 0] ?? 0;
   let above = 0;
   let abovePositives = 0;
   let tied = 0;
@@ -126,12 +149,16 @@ export function topDecileLift(scores: readonly number[], labels: readonly boolea
 
 export function brierScore(probabilities: readonly number[], labels: readonly boolean[]): number | null {
   checkProbabilities(probabilities, labels);
+  return brierOf(probabilities, labels);
+}
+
+function brierOf(probabilities: ArrayLike<number>, labels: ArrayLike<boolean>): number | null {
   if (probabilities.length === 0) return null;
   let total = 0;
-  probabilities.forEach((p, i) => {
+  for (let i = 0; i < probabilities.length; i += 1) {
     const y = labels[i] === true ? 1 : 0;
-    total += (p - y) ** 2;
-  });
+    total += ((probabilities[i] as number) - y) ** 2;
+  }
   return total / probabilities.length;
 }
 
@@ -141,17 +168,24 @@ export function calibrationTable(
   options: { bins?: number; strategy?: BinStrategy } = {},
 ): CalibrationBin[] {
   checkProbabilities(probabilities, labels);
+  return tableInOrder(probabilities, labels, options, null);
+}
+
+function tableInOrder(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<boolean>,
+  options: { bins?: number; strategy?: BinStrategy },
+  ascending: ArrayLike<number> | null,
+): CalibrationBin[] {
   const bins = options.bins ?? 10;
   const strategy = options.strategy ?? 'uniform';
   if (!Number.isInteger(bins) || bins < 1) throw new RefineryError('VALIDATION', `bins must be a positive integer, got ${bins}`);
   const n = probabilities.length;
-  const binOf = new Array<number>(n).fill(0);
+  const binOf = new Int32Array(n);
   if (strategy === 'uniform') {
-    probabilities.forEach((p, i) => {
-      binOf[i] = Math.min(bins - 1, Math.floor(p * bins));
-    });
+    for (let i = 0; i < n; i += 1) binOf[i] = Math.min(bins - 1, Math.floor((probabilities[i] as number) * bins));
   } else {
-    const order = sortedIndices(probabilities);
+    const order = ascending ?? sortedIndices(probabilities);
     let below = 0;
     for (let i = 0; i < n; i += 1) {
       const p = probabilities[order[i] ?? 0];
@@ -160,15 +194,16 @@ export function calibrationTable(
     }
   }
   const acc = Array.from({ length: bins }, () => ({ count: 0, sumP: 0, positives: 0, min: Infinity, max: -Infinity }));
-  probabilities.forEach((p, i) => {
+  for (let i = 0; i < n; i += 1) {
+    const p = probabilities[i] as number;
     const a = acc[binOf[i] ?? 0];
-    if (a === undefined) return;
+    if (a === undefined) continue;
     a.count += 1;
     a.sumP += p;
     if (labels[i] === true) a.positives += 1;
     a.min = Math.min(a.min, p);
     a.max = Math.max(a.max, p);
-  });
+  }
   const table: CalibrationBin[] = [];
   acc.forEach((a, bin) => {
     if (a.count === 0) return;
@@ -188,37 +223,53 @@ export function calibrationError(table: readonly CalibrationBin[]): number | nul
 
 /** Every metric at once, for a model's predicted probabilities against what happened. */
 export function backtestReport(
-  probabilities: readonly number[],
-  labels: readonly boolean[],
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<boolean>,
   options: { bins?: number; strategy?: BinStrategy } = {},
 ): BacktestReport {
   checkProbabilities(probabilities, labels);
-  // Canonical order (by probability, then label) so sums round the same way for any row order.
-  const order = probabilities
-    .map((_, i) => i)
-    .sort((i, j) => {
-      const a = probabilities[i] ?? 0;
-      const b = probabilities[j] ?? 0;
-      return a < b ? -1 : a > b ? 1 : Number(labels[i] === true) - Number(labels[j] === true);
-    });
-  const sortedP = order.map((i) => probabilities[i] ?? 0);
-  const sortedY = order.map((i) => labels[i] === true);
+  // Canonical order (by probability, then label: negatives first) so sums round the same way for
+  // any row order. Each label's probabilities are sorted on their own (a numeric typed-array
+  // sort), then the two runs are merged.
+  const n = probabilities.length;
+  const positives = countTrue(labels);
+  const positiveP = new Float64Array(positives);
+  const negativeP = new Float64Array(n - positives);
+  let pi = 0;
+  let ni = 0;
+  for (let i = 0; i < n; i += 1) {
+    if (labels[i] === true) positiveP[pi++] = probabilities[i] as number;
+    else negativeP[ni++] = probabilities[i] as number;
+  }
+  positiveP.sort();
+  negativeP.sort();
+  const sortedP = new Float64Array(n);
+  const sortedY = new Array<boolean>(n);
+  pi = 0;
+  ni = 0;
+  for (let i = 0; i < n; i += 1) {
+    const takeNegative = ni < negativeP.length && (pi >= positiveP.length || (negativeP[ni] as number) <= (positiveP[pi] as number));
+    sortedP[i] = takeNegative ? (negativeP[ni++] as number) : (positiveP[pi++] as number);
+    sortedY[i] = !takeNegative;
+  }
   return reportOnSorted(sortedP, sortedY, options);
 }
 
-function reportOnSorted(probabilities: readonly number[], labels: readonly boolean[], options: { bins?: number; strategy?: BinStrategy }): BacktestReport {
+/** The report of probabilities sorted ascending (ties: negatives first). */
+function reportOnSorted(probabilities: Float64Array, labels: readonly boolean[], options: { bins?: number; strategy?: BinStrategy }): BacktestReport {
   const n = labels.length;
-  const positives = labels.filter(Boolean).length;
+  const positives = countTrue(labels);
   const base = baseRate(labels);
-  const brier = brierScore(probabilities, labels);
+  const brier = brierOf(probabilities, labels);
   const brierBaseline = base === null ? null : base * (1 - base);
-  const calibration = calibrationTable(probabilities, labels, options);
+  const ascending = identityOrder(n);
+  const calibration = tableInOrder(probabilities, labels, options, ascending);
   return {
     n,
     positives,
     baseRate: base,
-    auc: auc(probabilities, labels),
-    topDecileLift: topDecileLift(probabilities, labels),
+    auc: aucInOrder(probabilities, labels, ascending),
+    topDecileLift: liftInOrder(probabilities, labels, 0.1, ascending),
     brier,
     brierBaseline,
     brierSkill: brier === null || brierBaseline === null || brierBaseline === 0 ? null : 1 - brier / brierBaseline,

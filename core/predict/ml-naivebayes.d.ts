@@ -18,8 +18,8 @@ declare module 'ml-naivebayes' {
 
   export class GaussianNB {
     constructor(reload?: boolean, model?: GaussianNBJSON);
-    /** Labels must be the integers 0..n-1, every one present. */
-    train(trainingSet: number[][], trainingLabels: number[]): void;
+    /** Labels must be the integers 0..n-1, every one present. Rows may be typed arrays (ml-matrix copies them). */
+    train(trainingSet: number[][] | Float64Array[], trainingLabels: number[]): void;
     /** Labels only; breaks (returns -1) on a feature constant within a class. */
     predict(dataset: number[][]): number[];
     toJSON(): GaussianNBJSON;

@@ -21,16 +21,15 @@
 import { RefineryError } from '../errors.ts';
 import { MS_PER_DAY, toEpochMs, type InstantInput } from '../instant.ts';
 import {
-  predictProbability,
-  trainCalibratedClassifier,
+  predictProbabilitiesDense,
+  trainCalibratedClassifierDense,
   type CalibratedClassifier,
   type CalibratedTrainingOptions,
   type TrainingReport,
 } from './calibrated-classifier.ts';
 import {
-  fitFeatureSchema,
-  toFeatureMatrix,
-  toFeatureVector,
+  fitFeatureSchemaAndMatrix,
+  toDenseFeatureMatrix,
   type FeatureRow,
   type FeatureSchema,
   type LabelledFeatureRow,
@@ -103,9 +102,8 @@ export function trainTimeSplitModel(
   options: { featureNames?: readonly string[]; logTransform?: LogTransform; tierRule?: TierRule; classifier?: CalibratedTrainingOptions } = {},
 ): { model: TimeSplitModel; imputed: Record<string, number>; imputedCells: number } {
   checkHorizon(horizonDays);
-  const schema = fitFeatureSchema(training, options.featureNames, options.logTransform);
-  const { matrix, imputed, imputedCells } = toFeatureMatrix(schema, training);
-  const classifier = trainCalibratedClassifier(
+  const { schema, matrix, imputed, imputedCells } = fitFeatureSchemaAndMatrix(training, options.featureNames, options.logTransform);
+  const classifier = trainCalibratedClassifierDense(
     matrix,
     training.map((r) => r.label),
     training.map((r) => r.id),
@@ -116,12 +114,15 @@ export function trainTimeSplitModel(
 
 /** Calibrated probabilities for rows, in input order. */
 export function scoreProbabilities(model: TimeSplitModel, rows: readonly FeatureRow[]): number[] {
-  return rows.map((row) => predictProbability(model.classifier, toFeatureVector(model.schema, row)));
+  return Array.from(predictProbabilitiesDense(model.classifier, toDenseFeatureMatrix(model.schema, rows).matrix));
 }
 
 /** Probabilities and tiers for rows (tiers are relative to these rows under the default rule). */
 export function scoreRows(model: TimeSplitModel, rows: readonly FeatureRow[]): ScoredRow[] {
-  const probabilities = scoreProbabilities(model, rows);
+  return scoredRowsOf(model, rows, scoreProbabilities(model, rows));
+}
+
+function scoredRowsOf(model: TimeSplitModel, rows: readonly FeatureRow[], probabilities: readonly number[]): ScoredRow[] {
   const tiers = assignTiers(probabilities, model.classifier.baseRate, model.tierRule);
   return rows.map((row, i) => ({ id: row.id, probability: probabilities[i] ?? 0, tier: tiers[i] ?? 'low' }));
 }
@@ -134,7 +135,9 @@ export function runTimeSplit(input: TimeSplitInput): TimeSplitResult {
     ...(input.options === undefined ? {} : { classifier: input.options }),
   });
   const { model } = trained;
-  const scores = scoreRows(model, input.scoring);
+  // One matrix of the scoring rows serves the scores and the report's imputed-cell count.
+  const scoring = toDenseFeatureMatrix(model.schema, input.scoring);
+  const scores = scoredRowsOf(model, input.scoring, Array.from(predictProbabilitiesDense(model.classifier, scoring.matrix)));
   const tiers: Record<Tier, number> = { high: 0, medium: 0, low: 0 };
   for (const s of scores) tiers[s.tier] += 1;
 
@@ -170,7 +173,7 @@ export function runTimeSplit(input: TimeSplitInput): TimeSplitResult {
       training: { n: c.n, positives: c.positives, baseRate: c.baseRate, imputedCells: trained.imputedCells, imputed: trained.imputed },
       crossValidated: c.report,
       outOfTime,
-      scoring: { n: scores.length, imputedCells: toFeatureMatrix(model.schema, input.scoring).imputedCells, tiers },
+      scoring: { n: scores.length, imputedCells: scoring.imputedCells, tiers },
     },
   };
 }
@@ -255,28 +258,95 @@ export interface OrderHistoryInput {
   options?: CalibratedTrainingOptions;
 }
 
+/**
+ * What labelling needs from the order history, per customer, in one pass over the orders placed
+ * at or before `untilMs`: whether they ordered in each of the label `windows` (from, end], and,
+ * when `needFirst` (churn), their first order, so that "ordered by at" is "first <= at". Without
+ * needFirst, only orders inside a window are looked up at all. Every placedAt must be a valid
+ * instant (guest orders included), as predictFromOrders has always required.
+ */
+function summarizeOrders(orders: readonly OrderEvent[], untilMs: number, windows: readonly (readonly [number, number])[], needFirst: boolean) {
+  const index = new Map<string, number>();
+  const first: number[] = [];
+  const windowFlags: number[] = [];
+  const froms = Float64Array.from(windows, (w) => w[0]);
+  const ends = Float64Array.from(windows, (w) => w[1]);
+  // Orders often come grouped by customer: the previous customer's entry is reused without a lookup.
+  let lastId: string | null = null;
+  let lastAt = -1;
+  for (const order of orders) {
+    const ms = toEpochMs(order.placedAt, 'order placedAt');
+    if (order.customerId === null || !(ms <= untilMs)) continue;
+    let flags = 0;
+    for (let w = 0; w < froms.length; w += 1) if (ms > (froms[w] as number) && ms <= (ends[w] as number)) flags |= 1 << w;
+    if (flags === 0 && !needFirst) continue;
+    let at = order.customerId === lastId ? lastAt : index.get(order.customerId);
+    lastId = order.customerId;
+    if (at === undefined) {
+      at = first.length;
+      index.set(order.customerId, at);
+      first.push(ms);
+      windowFlags.push(flags);
+    } else {
+      if (ms < (first[at] as number)) first[at] = ms;
+      windowFlags[at] = (windowFlags[at] as number) | flags;
+    }
+    lastAt = at;
+  }
+  return {
+    /** Ordered in window w. */
+    orderedIn(id: string, w: number): boolean {
+      const at = index.get(id);
+      return at !== undefined && ((windowFlags[at] as number) & (1 << w)) !== 0;
+    },
+    /** Ordered at or before atMs (needs needFirst). */
+    orderedBy(id: string, atMs: number): boolean {
+      const at = index.get(id);
+      return at !== undefined && (first[at] as number) <= atMs;
+    },
+  };
+}
+
 /** Labels, trains, scores and backtests one target from order history and feature snapshots. */
 export function predictFromOrders(target: PredictionTarget, input: OrderHistoryInput): TimeSplitResult & { notScored: string[] } {
   checkHorizon(input.horizonDays);
   const t = toEpochMs(input.asOf, 'asOf');
-  const cutoff = t - input.horizonDays * MS_PER_DAY;
-  const earlier = cutoff - input.horizonDays * MS_PER_DAY;
-  const orders = orderTimesByCustomer(input.orders.filter((o) => toEpochMs(o.placedAt, 'order placedAt') <= t));
-  const label = target === 'purchase' ? labelPurchase : labelChurn;
-  const training = label(input.rowsAtCutoff, orders, cutoff, input.horizonDays);
-  const scoring = target === 'purchase' ? [...input.rowsNow] : churnEligible(input.rowsNow, orders, t);
-  const scoredIds = new Set(scoring.map((r) => r.id));
+  const horizonMs = input.horizonDays * MS_PER_DAY;
+  const cutoff = t - horizonMs;
+  const earlier = cutoff - horizonMs;
+  // The label windows (cutoff, cutoff + N] and, for the backtest, (earlier, earlier + N]: the
+  // same windows labelPurchase and labelChurn use, from a per-customer summary instead of lists.
+  const orders = summarizeOrders(
+    input.orders,
+    t,
+    [
+      [cutoff, cutoff + horizonMs],
+      [earlier, earlier + horizonMs],
+    ],
+    target === 'churn',
+  );
+  const label = (rows: readonly FeatureRow[], from: number, window: number): LabelledFeatureRow[] => {
+    const labelled: LabelledFeatureRow[] = [];
+    for (const row of rows) {
+      if (target === 'purchase') labelled.push({ id: row.id, features: row.features, label: orders.orderedIn(row.id, window) });
+      else if (orders.orderedBy(row.id, from)) labelled.push({ id: row.id, features: row.features, label: !orders.orderedIn(row.id, window) });
+    }
+    return labelled;
+  };
+  const training = label(input.rowsAtCutoff, cutoff, 0);
+  const scoring = target === 'purchase' ? [...input.rowsNow] : input.rowsNow.filter((row) => orders.orderedBy(row.id, t));
   const back = input.rowsTwoHorizonsBack;
   const result = runTimeSplit({
     target,
     horizonDays: input.horizonDays,
     training,
     scoring,
-    ...(back === undefined ? {} : { backtest: { training: label(back, orders, earlier, input.horizonDays), test: training } }),
+    ...(back === undefined ? {} : { backtest: { training: label(back, earlier, 1), test: training } }),
     ...(input.featureNames === undefined ? {} : { featureNames: input.featureNames }),
     ...(input.logTransform === undefined ? {} : { logTransform: input.logTransform }),
     ...(input.tierRule === undefined ? {} : { tierRule: input.tierRule }),
     ...(input.options === undefined ? {} : { options: input.options }),
   });
-  return { ...result, notScored: input.rowsNow.filter((r) => !scoredIds.has(r.id)).map((r) => r.id) };
+  const notScored = target === 'purchase' ? [] : input.rowsNow.filter((row) => !orders.orderedBy(row.id, t)).map((row) => row.id);
+  return { ...result, notScored };
 }
