@@ -98,3 +98,42 @@ test('an order webhook re-scores only its person and writes only their changes, 
     await h.close();
   }
 });
+
+test('a HubSpot contact change re-scores that person: the contact is read back, stored, and their rule segment follows', async () => {
+  const { shopify, hubspot } = emulators;
+  const customers = makeCustomers(80);
+  const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
+  const portal = await addPortal(hubspot, { contacts: makeContacts(80) });
+  try {
+    await connectPortal(h, hubspot, portal);
+    const now = new Date().toISOString();
+    await h.store.saveRuleSegment(h.shop, { key: 'opted-out', name: 'Opted out', rule: 'email_opted_out = true', createdAt: now, updatedAt: now });
+    const batch = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.deepEqual(batch.errors, []);
+    const tag = `${DEFAULT_TAG_PREFIX}rule-opted-out`;
+    assert.ok(!shopify.customerTags(h.shop, 'gid://shopify/Customer/5').includes(tag));
+
+    const queue = createLocalQueue();
+    queue.setHandlers(createHandlers({ store: h.store, deps: h.deps, queue, shopLock: createLocalShopLock(), personLock: createLocalShopLock(), ...createLocalCoordination(), coalesceMs: 50 }));
+    const contact = hubspot.getContactByEmail(portal.portalId, 'person5@example.com');
+    assert.ok(contact);
+    hubspot.updateContact(portal.portalId, contact.id, { hs_email_optout: 'true' });
+    const event = (eventId: number, subscriptionType: string, extra: Record<string, unknown> = {}) => ({
+      eventId, subscriptionId: 77, portalId: portal.portalId, appId: 1, occurredAt: Date.now(), subscriptionType, attemptNumber: 0, objectId: Number(contact.id), changeSource: 'CRM_UI', ...extra,
+    });
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'hubspot', topic: 'contact.propertyChange', eventId: '9001', occurredAt: new Date().toISOString(), payload: event(9001, 'contact.propertyChange', { propertyName: 'hs_email_optout', propertyValue: 'true' }) });
+    await queue.idle();
+    assert.deepEqual(queue.done.map((d) => d.error).filter(Boolean), []);
+    assert.equal((await h.store.getContact(h.shop, contact.id))?.emailOptOut, true, 'the contact is read back and stored');
+    assert.ok(shopify.customerTags(h.shop, 'gid://shopify/Customer/5').includes(tag), 'the rule segment follows in Shopify');
+    assert.match(hubspot.getContactByEmail(portal.portalId, 'person5@example.com')?.properties.refinery_segments ?? '', /rule-opted-out/);
+
+    // The contact is deleted in HubSpot: the store forgets it and what was written about it.
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'hubspot', topic: 'contact.deletion', eventId: '9002', occurredAt: new Date().toISOString(), payload: event(9002, 'contact.deletion') });
+    await queue.idle();
+    assert.equal(await h.store.getContact(h.shop, contact.id), null);
+    assert.equal((await h.store.getWrittenProperties(h.shop, [contact.id])).size, 0);
+  } finally {
+    await h.close();
+  }
+});
