@@ -204,3 +204,18 @@ test('two workers and 1,000 webhook deliveries with duplicates: every change app
   const failed = await Promise.all(Object.values(queues.queues).map((q) => q.getFailed()));
   assert.deepEqual(failed.flat().map((j) => j.failedReason), [], 'no job failed for good');
 });
+
+test('SIGTERM: a worker finishes the sync in hand before it exits', async () => {
+  const shop = `term-${process.pid}.myshopify.com`;
+  const portal = await connectShop(shop, 200, { bulkDelayMs: 20 });
+  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  const worker = await startWorker('graceful');
+  await queues.queue.enqueue('fullSync', { shopId: shop, trigger: 'test' }, { jobId: `term-test|${shop}` });
+  await waitFor('the sync to start', async () => (await store.listRuns(shop)).some((r) => r.status === 'running'));
+  const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+  worker.kill('SIGTERM');
+  assert.equal(await exited, 0, 'the worker exits cleanly');
+  const runs = await store.listRuns(shop);
+  assert.deepEqual(runs.map((r) => r.status), ['succeeded'], 'the sync in hand was finished, not abandoned');
+  await assertPlatformsMatchStore(shop, portal.portalId);
+});
