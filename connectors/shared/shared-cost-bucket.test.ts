@@ -2,32 +2,16 @@
 // reservations, Shopify's status as the authority (less what is still in flight), the first
 // request alone while the bucket is unknown, expiry, and a clear failure when Redis is down.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { RefineryError } from '../../core/errors.ts';
-import { connectRedis, deleteKeys, uniquePrefix, unreachableRedis } from '../../test/support/redis.ts';
+import { uniquePrefix, useRedisConnections, unreachableRedis } from '../../test/support/redis.ts';
 import { createSharedBudgets } from './redis-budgets.ts';
 import { SharedCostBucket } from './shared-cost-bucket.ts';
 import { realSleep } from './with-retry.ts';
 
 const prefix = uniquePrefix('cost');
-let connections: Redis[] = [];
+const conn = useRedisConnections(3, prefix);
 let counter = 0;
-
-before(async () => {
-  connections = await Promise.all([connectRedis(), connectRedis(), connectRedis()]);
-});
-after(async () => {
-  const [first] = connections;
-  if (first) await deleteKeys(first, prefix);
-  await Promise.all(connections.map((c) => c.quit()));
-});
-
-function conn(i: number): Redis {
-  const c = connections[i % connections.length];
-  if (!c) throw new Error('no Redis connection');
-  return c;
-}
 
 /** Buckets of one fresh shop, one per connection (as one per worker). */
 function buckets(count: number, options: { idleTtlMs?: number } = {}): SharedCostBucket[] {

@@ -2,31 +2,15 @@
 // workers would): never above the limit in any window, waits exactly as long as needed, a pause
 // seen by every connection.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { RefineryError } from '../../core/errors.ts';
-import { connectRedis, deleteKeys, keysUnder, uniquePrefix, unreachableRedis } from '../../test/support/redis.ts';
+import { keysUnder, uniquePrefix, unreachableRedis, useRedisConnections } from '../../test/support/redis.ts';
 import { createSharedBudgets, portalKeyHash } from './redis-budgets.ts';
 import { SharedWindowLimiter } from './shared-window.ts';
 import { realSleep } from './with-retry.ts';
 
 const prefix = uniquePrefix('window');
-let connections: Redis[] = [];
-
-before(async () => {
-  connections = await Promise.all([connectRedis(), connectRedis(), connectRedis()]);
-});
-after(async () => {
-  const [first] = connections;
-  if (first) await deleteKeys(first, prefix);
-  await Promise.all(connections.map((c) => c.quit()));
-});
-
-function conn(i: number): Redis {
-  const c = connections[i % connections.length];
-  if (!c) throw new Error('no Redis connection');
-  return c;
-}
+const conn = useRedisConnections(3, prefix);
 
 /** Fails when more than `limit` of the times lie within any window (t - windowMs, t]. */
 function assertNeverAbove(times: number[], limit: number, windowMs: number): void {

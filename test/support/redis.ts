@@ -1,6 +1,7 @@
 // A real Redis for the shared-budget tests: REDIS_URL, else the local default. When it cannot be
 // reached the tests fail (they do not skip) and say why.
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,4 +50,25 @@ export function unreachableRedis(): Redis {
   const redis = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   redis.on('error', () => {});
   return redis;
+}
+
+/**
+ * Several connections for the file's tests (as several workers would hold), opened before and
+ * closed after, with the prefix's keys deleted; `conn(i)` picks one round-robin.
+ */
+export function useRedisConnections(count: number, prefix: string): (i: number) => Redis {
+  let connections: Redis[] = [];
+  before(async () => {
+    connections = await Promise.all(Array.from({ length: count }, () => connectRedis()));
+  });
+  after(async () => {
+    const [first] = connections;
+    if (first) await deleteKeys(first, prefix);
+    await Promise.all(connections.map((c) => c.quit()));
+  });
+  return (i) => {
+    const c = connections[i % connections.length];
+    if (!c) throw new Error('no Redis connection');
+    return c;
+  };
 }
