@@ -1,4 +1,5 @@
-// The web process: Shopify webhooks (HMAC on the raw body, answered at once, work enqueued), the
+// The web process: Shopify and HubSpot webhooks (signatures checked on the raw body, answered at
+// once, work enqueued; a HubSpot event goes to the shops connected to its portal), the
 // queue dashboard (bull-board) behind admin authentication, "sync now", and a health check. The
 // embedded admin UI and the install flow join it with the Shopify app.
 import { createBullBoard } from '@bull-board/api';
@@ -7,6 +8,8 @@ import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
 import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
+import { MAX_WEBHOOK_EVENTS, parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
+import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, verifyHubSpotSignatureV3 } from '../../connectors/hubspot/webhook-signature.ts';
 import { describeError } from '../../core/errors.ts';
 import type { BullQueues } from '../jobs/bull-queues.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
@@ -24,6 +27,8 @@ export interface ServerOptions {
   queues?: BullQueues;
   /** The app's client secret: Shopify signs webhooks with it. */
   shopifyApiSecret: string | null;
+  /** The HubSpot app's client secret: HubSpot signs webhooks (v3) with it. */
+  hubspotClientSecret?: string | null;
   admin: { user: string; password: string } | null;
   now: () => Date;
 }
@@ -69,6 +74,55 @@ export function createServer(options: ServerOptions): Express {
     const occurredAt = header(SHOPIFY_WEBHOOK_HEADERS.triggeredAt) ?? options.now().toISOString();
     await options.queue.enqueue('ingest', { shopId, source: 'shopify', topic, eventId, occurredAt, payload }, { jobId: `ingest|${shopId}|shopify|${eventId}` });
     res.status(200).json({ queued: true });
+  });
+
+  app.post('/webhooks/hubspot', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const check = verifyHubSpotSignatureV3({
+      method: req.method,
+      uri: `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`,
+      rawBody: body,
+      signature: req.get(HUBSPOT_SIGNATURE_V3_HEADER),
+      timestamp: req.get(HUBSPOT_TIMESTAMP_HEADER),
+      clientSecret: options.hubspotClientSecret ?? '',
+      now: options.now(),
+    });
+    if (!check.valid) {
+      res.status(401).json({ error: `the webhook signature does not hold (${check.reason})` });
+      return;
+    }
+    let entries: unknown;
+    try {
+      entries = JSON.parse(body.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'the body is not JSON' });
+      return;
+    }
+    if (!Array.isArray(entries) || entries.length > MAX_WEBHOOK_EVENTS) {
+      res.status(400).json({ error: `the body must be an array of at most ${MAX_WEBHOOK_EVENTS} events` });
+      return;
+    }
+    // Each event names its portal; it goes to every shop connected to that portal.
+    const shopsOf = new Map<string, string[]>();
+    for (const { shopId } of await options.store.listShops()) {
+      const portalId = (await options.store.getShopSettings(shopId))?.hubspot?.portalId;
+      if (portalId) shopsOf.set(String(portalId), [...(shopsOf.get(String(portalId)) ?? []), shopId]);
+    }
+    let queued = 0;
+    const rejected: Array<{ index: number; reason: string }> = [];
+    for (const [index, entry] of entries.entries()) {
+      const parsed = parseHubSpotWebhookEvent(entry);
+      if ('reason' in parsed) {
+        rejected.push({ index, reason: parsed.reason });
+        continue;
+      }
+      const event = parsed.event;
+      for (const shopId of shopsOf.get(event.portalId) ?? []) {
+        await options.queue.enqueue('ingest', { shopId, source: 'hubspot', topic: event.kind, eventId: event.dedupeKey, occurredAt: event.occurredAt, payload: entry }, { jobId: `ingest|${shopId}|hubspot|${event.dedupeKey}` });
+        queued++;
+      }
+    }
+    res.status(200).json({ queued, rejected });
   });
 
   app.post('/admin/shops/:shop/sync', requireAdmin, async (req, res) => {

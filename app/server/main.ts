@@ -24,6 +24,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     queue: queues.queue,
     queues,
     shopifyApiSecret: env.SHOPIFY_API_SECRET?.trim() || null,
+    hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET?.trim() || null,
     admin: user && password ? { user, password } : null,
     now: () => new Date(),
   });

@@ -46,6 +46,8 @@ function hubspotSettingsProblem(hubspot: unknown): string | null {
     return 'requestsPerTenSeconds must be a positive whole number';
   }
   if (typeof createContacts !== 'boolean') return 'createContacts must be true or false';
+  const portalId = (hubspot as Record<string, unknown>).portalId;
+  if (portalId !== undefined && portalId !== null && (typeof portalId !== 'number' || !Number.isSafeInteger(portalId) || portalId < 1)) return 'portalId must be a positive whole number or null';
   return null;
 }
 

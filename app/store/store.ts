@@ -58,6 +58,8 @@ export interface HubSpotSettings {
   requestsPerTenSeconds: number;
   /** Create HubSpot contacts for Shopify customers who have none (only those with marketing consent). */
   createContacts: boolean;
+  /** The portal's id (hub id): routes HubSpot's webhook deliveries, which name the portal, to this shop. */
+  portalId?: number | null;
 }
 
 /** One page pulled from a platform, saved atomically with the stream's checkpoint. */

@@ -11,8 +11,10 @@ import { createStore } from '../../app/store/create-store.ts';
 import type { Store } from '../../app/store/store.ts';
 import { REDIS_URL } from '../support/redis.ts';
 import { orderWebhookBody } from '../support/webhook-fixtures.ts';
+import { signatureV3 } from '../emulators/hubspot/webhooks.ts';
 
 const SECRET = 'shpss_test_secret';
+const HUBSPOT_SECRET = 'hubspot-client-secret';
 const SHOP = 'server-test.myshopify.com';
 const admin = { user: 'ops', password: 'correct horse battery staple' };
 let store: Store;
@@ -23,14 +25,18 @@ const enqueued: Array<{ kind: QueueKind; data: unknown; jobId?: string }> = [];
 
 before(async () => {
   store = await createStore({ sqlitePath: ':memory:' });
-  await store.saveShopSettings(SHOP, { tagPrefix: 'refinery:', shopify: { accessToken: 'x', adminOrigin: null } }, new Date().toISOString());
+  await store.saveShopSettings(SHOP, {
+    tagPrefix: 'refinery:',
+    shopify: { accessToken: 'x', adminOrigin: null },
+    hubspot: { accessToken: 'pat-x', basePath: null, requestsPerTenSeconds: 100, createContacts: false, portalId: 4242 },
+  }, new Date().toISOString());
   queues = createBullQueues({ redisUrl: REDIS_URL, prefix: `refinery-test-${randomUUID().slice(0, 8)}` });
   const queue: JobQueue = {
     async enqueue<K extends QueueKind>(kind: K, data: JobData[K], options: { jobId?: string } = {}) {
       enqueued.push({ kind, data, ...(options.jobId ? { jobId: options.jobId } : {}) });
     },
   };
-  const app = createServer({ store, queue, queues, shopifyApiSecret: SECRET, admin, now: () => new Date() });
+  const app = createServer({ store, queue, queues, shopifyApiSecret: SECRET, hubspotClientSecret: HUBSPOT_SECRET, admin, now: () => new Date() });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -138,4 +144,24 @@ test('without admin credentials configured the dashboard is closed, not open', a
   } finally {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
   }
+});
+
+test('a signed HubSpot delivery goes, event by event, to the shops connected to its portal; a forged one is 401', async () => {
+  const event = (eventId: number, portalId: number) => ({ eventId, subscriptionId: 1, portalId, appId: 9, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 501, propertyName: 'email', propertyValue: 'x@example.com', changeSource: 'CRM_UI' });
+  const body = JSON.stringify([event(1, 4242), event(2, 999), { eventId: 'bad' }]);
+  const url = `${base}/webhooks/hubspot`;
+  const timestamp = Date.now();
+  const headers = (signature: string) => ({ 'content-type': 'application/json', 'X-HubSpot-Signature-v3': signature, 'X-HubSpot-Request-Timestamp': String(timestamp) });
+  const before = enqueued.length;
+  const ok = await fetch(url, { method: 'POST', headers: headers(signatureV3(HUBSPOT_SECRET, 'POST', url, body, timestamp)), body });
+  assert.equal(ok.status, 200);
+  const result = (await ok.json()) as { queued: number; rejected: Array<{ index: number }> };
+  assert.equal(result.queued, 1, 'only the event of the connected portal');
+  assert.deepEqual(result.rejected.map((r) => r.index), [2]);
+  const job = enqueued.at(-1);
+  assert.equal(job?.kind, 'ingest');
+  assert.deepEqual([(job?.data as { shopId: string; source: string }).shopId, (job?.data as { source: string }).source], [SHOP, 'hubspot']);
+  const forged = await fetch(url, { method: 'POST', headers: headers(signatureV3('another secret', 'POST', url, body, timestamp)), body });
+  assert.equal(forged.status, 401);
+  assert.equal(enqueued.length, before + 1);
 });
