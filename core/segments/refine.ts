@@ -2,9 +2,9 @@
 // the refinery writes back and every score it puts on a person. Pure and deterministic: the same
 // input and seed give the same output. See segments.md for what each step does and why.
 import { fitBgNbd } from '../clv/bg-nbd.ts';
-import { predictPerson, type ClvModels } from '../clv/clv.ts';
+import type { ClvModels } from '../clv/clv.ts';
 import { fitGammaGamma } from '../clv/gamma-gamma.ts';
-import { summarize, type PurchaseSummary } from '../clv/summary.ts';
+import type { PurchaseSummary } from '../clv/summary.ts';
 import { findClusters } from '../clusters/cluster-run.ts';
 import type { ClusterModel } from '../clusters/cluster-model.ts';
 import type { CustomerAggregate } from '../customer-aggregate.ts';
@@ -18,7 +18,7 @@ import { predictFromOrders, type OrderEvent, type PredictionTarget } from '../pr
 import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, type RfmScore } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule } from '../rules/index.ts';
-import { emptyScores, roundOrNull, type PersonScores } from './person-scores.ts';
+import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
 import { rfmBoundaries } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
 import { tierCutoffs, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
@@ -171,7 +171,7 @@ function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores, kee
   const asOfDay = Math.floor(toEpochMs(input.asOf, 'asOf') / MS_PER_DAY);
   const summaries: Array<{ id: string; summary: PurchaseSummary }> = [];
   for (const [id, history] of input.orders) {
-    const summary = summarize(history.times.map((at) => Math.floor(at / MS_PER_DAY)), history.amounts, asOfDay, 'week');
+    const summary = purchaseSummaryOf(history, asOfDay, 'week');
     if (summary) summaries.push({ id, summary });
   }
   const only = summaries.map((s) => s.summary);
@@ -180,14 +180,7 @@ function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores, kee
   const gg = fitGammaGamma(only);
   const models: ClvModels = { bgNbd: bg.params, gammaGamma: gg.ok ? gg.params : null, unit: 'week' };
   keep(models);
-  for (const { id, summary } of summaries) {
-    const p = predictPerson(models, summary, asOfDay);
-    const scores = scoresOf(id);
-    scores.probabilityAlive = roundOrNull(p.probabilityAlive, 4);
-    scores.expectedPurchases = roundOrNull(p.expectedPurchases, 3);
-    scores.predictedClv = p.clv === null ? null : roundOrNull(Math.max(0, p.clv), 2);
-    scores.nextOrderDate = p.nextPurchase ? new Date(p.nextPurchase.day * MS_PER_DAY).toISOString().slice(0, 10) : null;
-  }
+  for (const { id, summary } of summaries) applyClv(scoresOf(id), models, summary, asOfDay);
   return { status: 'done', people: summaries.length, ...bg.params, spendModel: gg.ok };
 }
 

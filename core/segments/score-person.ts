@@ -4,8 +4,6 @@
 // micro-segments the batch wrote, and every rule segment. The result is the person's segment keys
 // and scores, as the batch would have given them with the same data.
 import { createClusterAssigner } from '../clusters/cluster-model.ts';
-import { predictPerson } from '../clv/clv.ts';
-import { summarize } from '../clv/summary.ts';
 import type { CustomerAggregate } from '../customer-aggregate.ts';
 import type { FeatureName } from '../features/feature-names.ts';
 import type { Person } from '../identity.ts';
@@ -13,7 +11,7 @@ import { MS_PER_DAY, toEpochMs } from '../instant.ts';
 import { scoreProbabilities } from '../predict/time-split.ts';
 import { RFM_GROUPS } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule } from '../rules/index.ts';
-import { emptyScores, roundOrNull, type PersonScores } from './person-scores.ts';
+import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
 import type { PersonOrderHistory, StoredRule } from './refine.ts';
 import { scoreRfmAgainst } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
@@ -82,14 +80,8 @@ export function rescorePerson(snapshot: ScoringSnapshot, data: PersonData, rules
     }
     if (snapshot.clv) {
       const asOfDay = Math.floor(t / MS_PER_DAY);
-      const summary = summarize(data.orders.times.map((at) => Math.floor(at / MS_PER_DAY)), data.orders.amounts, asOfDay, snapshot.clv.unit);
-      if (summary) {
-        const p = predictPerson(snapshot.clv, summary, asOfDay);
-        scores.probabilityAlive = roundOrNull(p.probabilityAlive, 4);
-        scores.expectedPurchases = roundOrNull(p.expectedPurchases, 3);
-        scores.predictedClv = p.clv === null ? null : roundOrNull(Math.max(0, p.clv), 2);
-        scores.nextOrderDate = p.nextPurchase ? new Date(p.nextPurchase.day * MS_PER_DAY).toISOString().slice(0, 10) : null;
-      }
+      const summary = purchaseSummaryOf(data.orders, asOfDay, snapshot.clv.unit);
+      if (summary) applyClv(scores, snapshot.clv, summary, asOfDay);
     }
   }
 
