@@ -6,7 +6,7 @@ import { createFeatureAccumulator, type FeatureTable } from '../../core/features
 import type { IdentityResolution } from '../../core/identity.ts';
 import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
 import { createQualityAccumulator, type QualityReport } from '../../core/quality/quality-report.ts';
-import type { Customer } from '../../core/model.ts';
+import type { Customer, Order } from '../../core/model.ts';
 import type { Store } from '../store/store.ts';
 import { loadPeople } from '../sync/load-people.ts';
 
@@ -17,6 +17,42 @@ export interface PersonOrders {
   amounts: number[];
   /** Product type -> epoch ms of the first counted order with it. */
   productTypes: Map<string, number>;
+}
+
+/**
+ * Adds a person-keyed order to its person's history when it counts (a customer, not cancelled, a
+ * date that reads); returns its instant, or null. The batch history and one person's real-time
+ * history are built by this one rule.
+ */
+export function recordCountedOrder(histories: Map<string, PersonOrders>, order: Order): number | null {
+  if (order.customerId === null || order.cancelledAt !== null) return null;
+  const at = Date.parse(order.processedAt);
+  if (!Number.isFinite(at)) return null;
+  let entry = histories.get(order.customerId);
+  if (!entry) histories.set(order.customerId, (entry = { times: [], amounts: [], productTypes: new Map() }));
+  entry.times.push(at);
+  entry.amounts.push(Math.max(0, order.total - order.refunded));
+  for (const item of order.lineItems) {
+    const type = item.productType?.trim();
+    if (!type) continue;
+    const first = entry.productTypes.get(type);
+    if (first === undefined || at < first) entry.productTypes.set(type, at);
+  }
+  return at;
+}
+
+/** Puts every history oldest first (times and amounts together). */
+export function sortHistories(histories: Map<string, PersonOrders>): void {
+  for (const entry of histories.values()) {
+    const order = entry.times.map((_, i) => i).sort((a, b) => (entry.times[a] ?? 0) - (entry.times[b] ?? 0));
+    entry.times = order.map((i) => entry.times[i] ?? 0);
+    entry.amounts = order.map((i) => entry.amounts[i] ?? 0);
+  }
+}
+
+/** The product types a person had bought by `asOfMs`, sorted. */
+export function productTypesAsOf(history: PersonOrders, asOfMs: number): string[] {
+  return [...history.productTypes].filter(([, first]) => first <= asOfMs).map(([type]) => type).sort();
 }
 
 export interface ShopHistory {
@@ -68,27 +104,11 @@ export async function readHistory(store: Store, shopId: string, options: History
     for (const { acc } of accumulators) acc.addOrders(keyed);
     aggregator?.addOrders(keyed);
     for (const order of keyed) {
-      if (order.customerId === null || order.cancelledAt !== null) continue;
-      const at = Date.parse(order.processedAt);
-      if (!Number.isFinite(at)) continue;
-      lastOrderAt = lastOrderAt === null ? at : Math.max(lastOrderAt, at);
-      let entry = orders.get(order.customerId);
-      if (!entry) orders.set(order.customerId, (entry = { times: [], amounts: [], productTypes: new Map() }));
-      entry.times.push(at);
-      entry.amounts.push(Math.max(0, order.total - order.refunded));
-      for (const item of order.lineItems) {
-        const type = item.productType?.trim();
-        if (!type) continue;
-        const first = entry.productTypes.get(type);
-        if (first === undefined || at < first) entry.productTypes.set(type, at);
-      }
+      const at = recordCountedOrder(orders, order);
+      if (at !== null) lastOrderAt = lastOrderAt === null ? at : Math.max(lastOrderAt, at);
     }
   }
-  for (const entry of orders.values()) {
-    const order = entry.times.map((t, i) => i).sort((a, b) => (entry.times[a] ?? 0) - (entry.times[b] ?? 0));
-    entry.times = order.map((i) => entry.times[i] ?? 0);
-    entry.amounts = order.map((i) => entry.amounts[i] ?? 0);
-  }
+  sortHistories(orders);
   return {
     identity,
     snapshots: new Map(accumulators.map(({ label, acc }) => [label, acc.result()])),

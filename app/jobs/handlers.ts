@@ -7,7 +7,7 @@
 //   the two push queues;
 // - shopify / hubspot push: that person's writes, dropped when a newer re-score exists.
 import { RefineryError } from '../../core/errors.ts';
-import { normaliseEmail } from '../../core/identity.ts';
+import { emailPersonId, normaliseEmail, sourceKey, type PersonSource } from '../../core/identity.ts';
 import type { Contact, Customer } from '../../core/model.ts';
 import { parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
 import { readContact } from '../../connectors/hubspot/read-contact.ts';
@@ -45,15 +45,14 @@ export type IngestOutcome =
 
 const isNewer = (incoming: string, stored: string | undefined) => stored === undefined || Date.parse(incoming) >= Date.parse(stored);
 
-export function personIdOfCustomer(customer: Pick<Customer, 'source' | 'id' | 'email'>): string {
-  const email = normaliseEmail(customer.email);
-  return email ? `email:${email}` : `${customer.source}:${customer.id}`;
+/** The person a record belongs to, by the identity rules (core/identity.md). */
+function personIdOf(source: PersonSource, record: Pick<Customer | Contact, 'id' | 'email'>): string {
+  const email = normaliseEmail(record.email);
+  return email ? emailPersonId(email) : sourceKey(source, record.id);
 }
 
-export function personIdOfContact(contact: Pick<Contact, 'id' | 'email'>): string {
-  const email = normaliseEmail(contact.email);
-  return email ? `email:${email}` : `hubspot:${contact.id}`;
-}
+const personIdOfCustomer = (customer: Customer) => personIdOf(customer.source, customer);
+const personIdOfContact = (contact: Contact) => personIdOf('hubspot', contact);
 
 async function ingestShopify(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
   const parsed = parseShopifyWebhook(job.topic, job.payload);

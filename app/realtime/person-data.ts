@@ -9,6 +9,7 @@ import { resolveIdentities } from '../../core/identity.ts';
 import type { Contact, Customer } from '../../core/model.ts';
 import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
 import type { PersonData } from '../../core/segments/score-person.ts';
+import { productTypesAsOf, recordCountedOrder, sortHistories, type PersonOrders } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
 
 /** Where a person id points: `email:<email>`, or `<source>:<id>` for a record without email. */
@@ -23,7 +24,10 @@ export function parsePersonId(personId: string): { email: string } | { source: '
   throw new RefineryError('INPUT', `not a person id: ${JSON.stringify(personId)}`);
 }
 
-export async function loadPersonData(store: Store, shopId: string, personId: string, asOf: string, categories: readonly string[]): Promise<PersonData | null> {
+/** A person's data for re-scoring, with the customer records it was built from. */
+export type LoadedPerson = PersonData & { customers: Customer[] };
+
+export async function loadPersonData(store: Store, shopId: string, personId: string, asOf: string, categories: readonly string[]): Promise<LoadedPerson | null> {
   const ref = parsePersonId(personId);
   let customers: Customer[] = [];
   let contacts: Contact[] = [];
@@ -56,17 +60,17 @@ export async function loadPersonData(store: Store, shopId: string, personId: str
   if (contact) features.setEngagement(personId, engagementOf(contact));
   const row = features.result().rows[0];
 
-  const asOfMs = Date.parse(asOf);
-  const counted = orders
-    .filter((o) => o.cancelledAt === null && Number.isFinite(Date.parse(o.processedAt)) && Date.parse(o.processedAt) <= asOfMs)
-    .sort((a, b) => Date.parse(a.processedAt) - Date.parse(b.processedAt));
-  const types = new Set<string>();
-  for (const o of counted) for (const item of o.lineItems) if (item.productType?.trim()) types.add(item.productType.trim());
+  // The same history the batch builds (app/analysis/read-history.ts), for this one person.
+  const histories = new Map<string, PersonOrders>();
+  for (const order of orders) recordCountedOrder(histories, order);
+  sortHistories(histories);
+  const history = histories.get(personId);
   return {
     person,
+    customers: mine,
     aggregate,
     features: row?.values ?? {},
-    orders: { times: counted.map((o) => Date.parse(o.processedAt)), amounts: counted.map((o) => Math.max(0, o.total - o.refunded)) },
-    productTypes: [...types].sort(),
+    orders: history ?? { times: [], amounts: [] },
+    productTypes: history ? productTypesAsOf(history, Date.parse(asOf)) : [],
   };
 }

@@ -46,7 +46,7 @@ export async function computePersonTarget(store: Store, shopId: string, personId
   const heldOut: string[] = [];
   for (const key of rescore.segmentKeys) (isHeldOut(personId, key, holdout.share, holdout.salt) ? heldOut : treated).push(key);
   const tagCounts: Record<string, number> = {};
-  for (const id of data.person.shopifyCustomerIds) tagCounts[id] = (await store.getCustomer(shopId, 'shopify', id))?.tags.length ?? 0;
+  for (const customer of data.customers) if (customer.source === 'shopify') tagCounts[customer.id] = customer.tags.length;
   return { status: 'scored', target: { shopId, personId, person: data.person, rescore, treated, heldOut, scoredAt: asOf, tagCounts } };
 }
 

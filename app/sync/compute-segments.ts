@@ -6,13 +6,13 @@
 // page; memory grows with people, not orders.
 import type { ClusterModel } from '../../core/clusters/cluster-model.ts';
 import type { CustomerAggregate } from '../../core/customer-aggregate.ts';
-import { shopifyMemberships, type IdentityResolution } from '../../core/identity.ts';
+import type { IdentityResolution } from '../../core/identity.ts';
 import { MS_PER_DAY } from '../../core/instant.ts';
 import type { Memberships } from '../../core/model.ts';
 import { scoreRfm } from '../../core/rfm.ts';
 import { REFINE_DEFAULTS, refineSegments, type RefinedSegments } from '../../core/segments/refine.ts';
 import { summarizeSegments, type SegmentSummary } from '../../core/segment-summary.ts';
-import { readHistory } from '../analysis/read-history.ts';
+import { productTypesAsOf, readHistory } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
 
 export const CLUSTER_MODEL_STATE = 'cluster-model';
@@ -53,7 +53,7 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
   const asOfMs = Date.parse(asOf);
   const productTypes = new Map<string, string[]>();
   for (const [personId, orders] of history.orders) {
-    const types = [...orders.productTypes].filter(([, first]) => first <= asOfMs).map(([type]) => type).sort();
+    const types = productTypesAsOf(orders, asOfMs);
     if (types.length > 0) productTypes.set(personId, types);
   }
   const previous = await store.getModelState(shopId, CLUSTER_MODEL_STATE);
@@ -79,9 +79,4 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
     summary: summarizeSegments(refined.memberships, history.aggregates, refined.definitions),
     tagCounts,
   };
-}
-
-/** Segment key -> Shopify customer GIDs of the member people. */
-export function toShopify(memberships: Memberships, identity: IdentityResolution): Memberships {
-  return shopifyMemberships(memberships, identity.index);
 }

@@ -2,10 +2,11 @@
 // segments -> diff -> push to each platform, recorded as a run.
 import { RefineryError, describeError, isRetriable } from '../../core/errors.ts';
 import { splitMemberships } from '../../core/holdout/holdout.ts';
+import { shopifyMemberships } from '../../core/identity.ts';
 import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { Store } from '../store/store.ts';
-import { CLUSTER_MODEL_STATE, computeSegments, SCORING_SNAPSHOT_STATE, toShopify } from './compute-segments.ts';
+import { CLUSTER_MODEL_STATE, computeSegments, SCORING_SNAPSHOT_STATE } from './compute-segments.ts';
 import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
 import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
@@ -115,7 +116,7 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     report.holdout = { share: holdout.share, heldOutMemberships: heldOut, cohortsStarted: 0 };
 
     deps.progress('push', 'writing tag and segment changes to Shopify');
-    const pushed = await pushShopify(store, options.shopId, client, toShopify(split.treated, computed.identity), computed.tagCounts, refined.definitions, {
+    const pushed = await pushShopify(store, options.shopId, client, shopifyMemberships(split.treated, computed.identity.index), computed.tagCounts, refined.definitions, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
       pollIntervalMs: options.pollIntervalMs,
