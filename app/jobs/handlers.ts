@@ -18,7 +18,7 @@ import { computePersonTarget, writePersonToHubSpot, writePersonToShopify } from 
 import type { Handlers } from './bull-queues.ts';
 import type { EventLedger, PersonVersions } from './coordination.ts';
 import type { IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
-import { createPlatformClients, type PlatformClientFactory } from './platform-clients.ts';
+import { createPlatformClients, type PlatformClientFactory } from '../sync/platform-clients.ts';
 import type { ShopLock } from './shop-lock.ts';
 import { runSyncJob } from './sync-job.ts';
 

@@ -3,8 +3,7 @@
 import { RefineryError, describeError, isRetriable } from '../../core/errors.ts';
 import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { shopifyMemberships } from '../../core/identity.ts';
-import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
-import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
+import { createPlatformClients } from './platform-clients.ts';
 import type { Store } from '../store/store.ts';
 import { CLUSTER_MODEL_STATE, computeSegments, SCORING_SNAPSHOT_STATE } from './compute-segments.ts';
 import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
@@ -49,24 +48,11 @@ function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnect
 
 export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const started = deps.now();
-  const settings = await store.getShopSettings(options.shopId);
-  if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${options.shopId}; run \`refinery demo\` or connect the shop first`);
-  if (!settings.shopify) throw new RefineryError('AUTH', `shop ${options.shopId} has no Shopify access token configured`);
+  const { settings, shopify: client, hubspot } = await createPlatformClients(store, deps)(options.shopId);
   const asOf = options.asOf ?? started.toISOString();
   const run = await store.startRun(options.shopId, options.trigger, started.toISOString());
   const report = emptyReport(options.shopId, run.id, asOf, Boolean(settings.hubspot));
-  const client = createAdminClient(
-    { shop: options.shopId, accessToken: settings.shopify.accessToken, adminOrigin: settings.shopify.adminOrigin },
-    { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) },
-  );
-  let hubspot: HubSpotClient | null = null;
   try {
-    if (settings.hubspot) {
-      hubspot = createHubSpotClient(
-        { accessToken: settings.hubspot.accessToken, basePath: settings.hubspot.basePath, requestsPerTenSeconds: settings.hubspot.requestsPerTenSeconds },
-        { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) },
-      );
-    }
     deps.progress('pull', 'reading customers and orders from Shopify');
     const pulled = await pullShopify(store, options.shopId, client, {
       full: options.full ?? false,

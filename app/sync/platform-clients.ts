@@ -1,11 +1,11 @@
-// The platform clients of a shop for a job, from its stored settings. Workers pass shared budgets
+// The platform clients of a shop, from its stored settings, for a sync or a job. Workers pass shared budgets
 // (Redis) so that every worker together stays within a shop's Shopify cost bucket and a portal's
 // HubSpot window; without them the limits are this process's own.
 import { RefineryError } from '../../core/errors.ts';
 import { createAdminClient, type AdminClient } from '../../connectors/shopify/admin-client.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
-import type { SyncDeps } from '../sync/sync-types.ts';
+import type { SyncDeps } from './sync-types.ts';
 
 export interface PlatformClients {
   settings: ShopSettings;
@@ -18,7 +18,7 @@ export type PlatformClientFactory = (shopId: string) => Promise<PlatformClients>
 export function createPlatformClients(store: Store, deps: SyncDeps): PlatformClientFactory {
   return async (shopId) => {
     const settings = await store.getShopSettings(shopId);
-    if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
+    if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}; run \`refinery demo\` or connect the shop first`);
     if (!settings.shopify) throw new RefineryError('AUTH', `shop ${shopId} has no Shopify access token configured`);
     const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) };
     return {
