@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The embedded admin UI runs in the browser (app/ui/src; app/ui/lib is shared with node tests).
+    files: ['app/ui/src/**/*.{ts,tsx}', 'app/ui/lib/**/*.ts'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } }, globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', Event: 'readonly', Element: 'readonly', HTMLElement: 'readonly', MouseEvent: 'readonly', KeyboardEvent: 'readonly', ResizeObserver: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly' } },
+  },
+  {
     // core/ is pure: no I/O, clock, environment or randomness of its own.
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],

@@ -17,12 +17,14 @@ export type ErrorCode =
   | 'INPUT'
   /** The shop is busy with another sync (one sync per shop at a time); try again later. */
   | 'BUSY'
+  /** A stored secret cannot be decrypted: its key id is not in the key ring, or the key or text is wrong. */
+  | 'SECRETS'
   /** A bug: something that should not happen did. */
   | 'INTERNAL';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'THROTTLED', 'QUOTA_EXHAUSTED', 'UPSTREAM_UNAVAILABLE', 'NETWORK', 'TIMEOUT', 'AUTH', 'VALIDATION', 'NOT_FOUND',
-  'GRAPHQL', 'BULK_OPERATION_FAILED', 'CONFLICT', 'STORE', 'INPUT', 'BUSY', 'INTERNAL',
+  'GRAPHQL', 'BULK_OPERATION_FAILED', 'CONFLICT', 'STORE', 'INPUT', 'BUSY', 'SECRETS', 'INTERNAL',
 ]);
 
 export function isErrorCode(code: string): code is ErrorCode {

@@ -18,7 +18,7 @@ export interface CliContext {
 }
 
 export async function openContext(config: AppConfig, options: { quiet?: boolean } = {}): Promise<CliContext> {
-  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema, secrets: config.secrets });
   const progress = createProgress(process.stderr, options.quiet ?? false);
   const err = (text: string) => {
     progress.done();
@@ -39,6 +39,7 @@ export async function openContext(config: AppConfig, options: { quiet?: boolean 
       random: Math.random,
       log: (line) => err(line),
       progress: (stage, message) => progress.update(stage, message),
+      hubspotOAuth: config.hubspotApp,
     }),
   };
 }

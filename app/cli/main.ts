@@ -6,12 +6,14 @@ import { openContext, type CliContext } from './context.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { holdoutCommand } from './commands/holdout-command.ts';
 import { importCommand } from './commands/import-command.ts';
+import { privacyCommand } from './commands/privacy-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { rulesCommand } from './commands/rules-command.ts';
 import { scheduleCommand } from './commands/schedule-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { segmentsCommand } from './commands/segments-command.ts';
 import { syncCommand } from './commands/sync-command.ts';
+import { secretsCommand } from './commands/secrets-command.ts';
 
 const USAGE = `refinery: refine Shopify customer segments and write them back
 
@@ -32,10 +34,15 @@ usage:
   refinery schedule [show] [--shop S] [--json]            when syncs run, next full syncs
   refinery schedule set [--cron EXPR|off] [--tz ZONE]     change it (cron read in the IANA zone,
        [--every MINUTES|off] [--pause|--resume]           incremental every 1-1440 minutes)
+  refinery privacy requests [--shop S] [--json]          Shopify compliance requests received
+  refinery privacy show ID [--shop S]                     one request (a data request's data)
+  refinery secrets rotate [--json]                        re-encrypt stored secrets with the current
+                                                          key (app/store/secrets.md)
   refinery demo [--once] [--port N]                       the whole loop on a demo store
 
 environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
-             REFINERY_SQLITE_PATH, REFINERY_SHOP (default --shop)`;
+             REFINERY_SQLITE_PATH, REFINERY_SHOP (default --shop),
+             REFINERY_ENCRYPTION_KEYS (keyId:base64,...; a local key file otherwise)`;
 
 const OPTIONS = {
   shop: { type: 'string' },
@@ -66,6 +73,8 @@ const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
   rules: ['shop', 'json', 'name', 'rule'],
   holdout: ['shop', 'json', 'share'],
   schedule: ['shop', 'json', 'cron', 'tz', 'every', 'pause', 'resume'],
+  privacy: ['shop', 'json'],
+  secrets: ['json'],
   demo: ['once', 'port'],
 };
 
@@ -99,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`refinery ${command} does not take ${stray.map((f) => `--${f}`).join(', ')}\n`);
     return 2;
   }
-  if (command !== 'import' && command !== 'report' && command !== 'rules' && command !== 'schedule' && positionals.length > 0) {
+  if (command !== 'import' && command !== 'report' && command !== 'rules' && command !== 'schedule' && command !== 'privacy' && command !== 'secrets' && positionals.length > 0) {
     process.stderr.write(`refinery ${command} takes no arguments (got ${positionals.join(' ')})\n`);
     return 2;
   }
@@ -123,6 +132,10 @@ export async function main(argv: string[]): Promise<number> {
         return await holdoutCommand(ctx, flags);
       case 'schedule':
         return await scheduleCommand(ctx, positionals, flags);
+      case 'privacy':
+        return await privacyCommand(ctx, positionals, flags);
+      case 'secrets':
+        return await secretsCommand(ctx, positionals, flags);
       default:
         return await demoCommand(ctx, flags);
     }

@@ -26,6 +26,7 @@ const idle: Handlers = {
   shopifyPush: async () => undefined,
   hubspotPush: async () => undefined,
   ingest: async () => undefined,
+  privacy: async () => undefined,
 };
 
 function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -54,7 +54,8 @@ export function createBullQueues(options: BullQueueOptions): BullQueues {
       defaultJobOptions: {
         attempts: JOB_DEFAULTS.attempts,
         backoff: { type: 'hinted' },
-        removeOnComplete: 1000,
+        // A finished privacy job is forgotten at once (after a shop redaction nothing of the shop may stay).
+        removeOnComplete: kind === 'privacy' ? true : 1000,
         removeOnFail: 5000,
       },
     });

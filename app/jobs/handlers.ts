@@ -21,6 +21,10 @@ import type { IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
 import { createPlatformClients, type PlatformClientFactory } from '../sync/platform-clients.ts';
 import type { ShopLock } from './shop-lock.ts';
 import { runSyncJob } from './sync-job.ts';
+import { handlePrivacy } from '../privacy/privacy-handler.ts';
+import { createLocalPurger, type PrivacyPurger } from '../privacy/queue-purge.ts';
+import { loadSuppression } from '../privacy/suppression.ts';
+import { forgetShopInstallation } from '../webhooks/uninstall.ts';
 
 export interface HandlerContext {
   store: Store;
@@ -34,6 +38,8 @@ export interface HandlerContext {
   /** Deliveries for one person within this window become one re-score (default 200 ms). */
   coalesceMs?: number;
   pollIntervalMs?: number;
+  /** Removes a person's or a shop's jobs and Redis keys (privacy); in-process queues have none. */
+  purger?: PrivacyPurger;
 }
 
 export type IngestOutcome =
@@ -55,10 +61,25 @@ const personIdOfCustomer = (customer: Customer) => personIdOf(customer.source, c
 const personIdOfContact = (contact: Contact) => personIdOf('hubspot', contact);
 
 async function ingestShopify(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
+  if (job.topic === 'app/uninstalled') {
+    const forgot = await forgetShopInstallation(ctx.store, job.shopId, ctx.purger ?? null, ctx.deps.now());
+    return { status: 'ignored', reason: `app uninstalled: ${forgot.sessions} sessions and ${forgot.pendingJobs} waiting jobs removed, Shopify disconnected, data kept` };
+  }
   const parsed = parseShopifyWebhook(job.topic, job.payload);
   if (!parsed.ok) return { status: 'rejected', reason: parsed.reason };
   const event = parsed.event;
-  if (event.kind === 'customer-deleted') return { status: 'ignored', reason: 'customer deletions are handled by the privacy flow' };
+  if (event.kind === 'customer-deleted') {
+    // The customer is gone from Shopify: gone from here too, with the memberships recorded for it;
+    // the person (by email: CSV or HubSpot records may remain) is re-scored.
+    const stored = await ctx.store.getCustomer(job.shopId, 'shopify', event.customerId);
+    await ctx.store.deleteCustomer(job.shopId, 'shopify', event.customerId);
+    return { status: 'stored', personId: stored ? personIdOfCustomer(stored) : null };
+  }
+  // A customer redacted earlier (customers/redact) is not stored again.
+  const suppression = await loadSuppression(ctx.store, job.shopId);
+  if (event.kind === 'customer' ? suppression.customer(event.customer) : suppression.order(event.order) || (event.customer !== null && suppression.customer(event.customer))) {
+    return { status: 'ignored', reason: 'suppressed: the customer was redacted' };
+  }
   if (event.kind === 'customer') {
     const stored = await ctx.store.getCustomer(job.shopId, 'shopify', event.customer.id);
     const merged = mergeWebhookCustomer(event.customer, event.notSent, stored);
@@ -105,6 +126,7 @@ async function ingestHubSpot(ctx: HandlerContext, job: IngestJob): Promise<Inges
     return { status: 'stored', personId: stored ? personIdOfContact(stored) : null };
   }
   if (stored && !isNewer(contact.updatedAt, stored.updatedAt)) return { status: 'stale', personId: personIdOfContact(stored) };
+  if ((await loadSuppression(ctx.store, job.shopId)).contact(contact)) return { status: 'ignored', reason: 'suppressed: the customer was redacted' };
   await ctx.store.savePage(job.shopId, { contacts: [contact] });
   return { status: 'stored', personId: personIdOfContact(contact) };
 }
@@ -163,5 +185,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     scoring: (data) => handleScoring(ctx, data),
     shopifyPush: (data) => handlePush(ctx, 'shopify', data),
     hubspotPush: (data) => handlePush(ctx, 'hubspot', data),
+    privacy: (data) => handlePrivacy({ store: ctx.store, purger: ctx.purger ?? createLocalPurger(), now: ctx.deps.now }, data),
   };
 }

@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   shopifyPush: 'push-shopify',
   hubspotPush: 'push-hubspot',
   ingest: 'ingest',
+  /** Shopify's compliance requests (app/privacy/privacy-handler.ts). */
+  privacy: 'privacy',
 } as const;
 
 export type QueueKind = keyof typeof QUEUE_NAMES;
@@ -38,6 +40,16 @@ export interface IngestJob {
   payload: unknown;
 }
 
+/**
+ * A compliance request to carry out. The request itself (which names the customer) is in the store
+ * (privacy_requests): the job carries only its id, so no queue holds the customer's data.
+ */
+export interface PrivacyJob {
+  shopId: string;
+  requestId: string;
+  topic: 'customers/data_request' | 'customers/redact' | 'shop/redact';
+}
+
 /** Re-score one person after new data, and write only their changes. */
 export interface ScoringJob {
   shopId: string;
@@ -59,6 +71,7 @@ export interface JobData {
   shopifyPush: PushJob;
   hubspotPush: PushJob;
   ingest: IngestJob;
+  privacy: PrivacyJob;
 }
 
 export interface EnqueueOptions {

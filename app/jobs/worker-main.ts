@@ -12,11 +12,12 @@ import { createRedisCoordination } from './coordination.ts';
 import { createHandlers } from './handlers.ts';
 import { connectRedis } from './redis-connection.ts';
 import { createRedisShopLock } from './shop-lock.ts';
+import { createRedisPurger } from '../privacy/queue-purge.ts';
 
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void> }> {
   const config = loadConfig(env);
   const redis = await connectRedis(config.redisUrl, 'the worker');
-  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema, secrets: config.secrets });
   const prefix = env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery';
   // Timings an operator (or a test) may shorten: how soon a dead worker's job and shop lock lapse.
   const ms = (name: string): number | undefined => {
@@ -34,7 +35,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} worker ${process.pid}: ${line}\n`);
   const budgets = createSharedBudgets(redis, { prefix: `${prefix}:budget` });
-  const deps = { now: () => new Date(), sleep: realSleep, random: Math.random, log, progress: () => {}, budgets };
+  const deps = { now: () => new Date(), sleep: realSleep, random: Math.random, log, progress: () => {}, budgets, hubspotOAuth: config.hubspotApp };
   const handlers = createHandlers({
     store,
     deps,
@@ -42,10 +43,11 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     shopLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:shop:`, ...(shopLockTtlMs ? { ttlMs: shopLockTtlMs } : {}) }),
     personLock: createRedisShopLock(redis, { prefix: `${prefix}:lock:person:`, ttlMs: 30_000 }),
     ...createRedisCoordination(redis, prefix),
+    purger: createRedisPurger(redis, prefix, queues),
     ...(ms('REFINERY_POLL_INTERVAL_MS') ? { pollIntervalMs: ms('REFINERY_POLL_INTERVAL_MS') } : {}),
   });
   const concurrency = Math.max(1, Number(env.REFINERY_WORKER_CONCURRENCY) || 4);
-  processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency }, log });
+  processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, privacy: 1, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency }, log });
   log(`processing queues (prefix ${prefix}, store ${store.kind}, Redis ${config.redisUrl})`);
   let stopping: Promise<void> | null = null;
   return {

@@ -2,6 +2,7 @@
 // the shop's rules and holdouts -> the segments they belong in (treated and held out) and their
 // scores. Then the writes for that person alone: their Shopify customers' tags and their HubSpot
 // contact's properties and list memberships, each diffed against what was last written.
+import { mayWritePerson } from '../../core/consent-policy.ts';
 import { isHeldOut } from '../../core/holdout/holdout.ts';
 import type { Person } from '../../core/identity.ts';
 import type { Memberships } from '../../core/model.ts';
@@ -44,7 +45,10 @@ export async function computePersonTarget(store: Store, shopId: string, personId
   const holdout = await ensureHoldoutSettings(store, shopId, settings, { now });
   const treated: string[] = [];
   const heldOut: string[] = [];
-  for (const key of rescore.segmentKeys) (isHeldOut(personId, key, holdout.share, holdout.salt) ? heldOut : treated).push(key);
+  // As the batch: a person the consent policy does not allow is written into no segment (and so
+  // has what was written before removed), treated or held out.
+  const writable = mayWritePerson(settings.consentPolicy, data.person) ? rescore.segmentKeys : [];
+  for (const key of writable) (isHeldOut(personId, key, holdout.share, holdout.salt) ? heldOut : treated).push(key);
   const tagCounts: Record<string, number> = {};
   for (const customer of data.customers) if (customer.source === 'shopify') tagCounts[customer.id] = customer.tags.length;
   return { status: 'scored', target: { shopId, personId, person: data.person, rescore, treated, heldOut, scoredAt: asOf, tagCounts } };

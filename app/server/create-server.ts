@@ -7,7 +7,6 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
-import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
 import { MAX_WEBHOOK_EVENTS, parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
 import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, verifyHubSpotSignatureV3 } from '../../connectors/hubspot/webhook-signature.ts';
 import { describeError } from '../../core/errors.ts';
@@ -15,6 +14,9 @@ import type { BullQueues } from '../jobs/bull-queues.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
 import { adminAuth } from './admin-auth.ts';
+import { mountUi, type UiOptions } from './ui-routes.ts';
+import { mountShopifyApp, type ShopifyServerOptions } from './mount-shopify-app.ts';
+import { mountShopifyWebhooks } from '../webhooks/shopify-webhook.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 /** Shopify webhook bodies are small; anything much larger is not one. */
@@ -31,6 +33,10 @@ export interface ServerOptions {
   hubspotClientSecret?: string | null;
   admin: { user: string; password: string } | null;
   now: () => Date;
+  /** The Shopify app (install, /auth, session-token auth of /api, HubSpot connection): mount-shopify-app.ts. */
+  shopify?: ShopifyServerOptions;
+  /** The embedded admin UI (page shells and assets, app/server/ui-routes.ts); omitted: no UI. */
+  ui?: UiOptions;
 }
 
 export function createServer(options: ServerOptions): Express {
@@ -41,39 +47,13 @@ export function createServer(options: ServerOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Install (/auth), session-token authentication of everything under /api, HubSpot connection.
+  if (options.shopify) mountShopifyApp(app, options.shopify.app, { store: options.store, now: options.now, ...options.shopify });
 
-  app.post('/webhooks/shopify', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
-    const header = (name: string) => req.get(name) ?? undefined;
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!options.shopifyApiSecret || !verifyShopifyWebhookHmac(body, header(SHOPIFY_WEBHOOK_HEADERS.hmac), options.shopifyApiSecret)) {
-      res.status(401).json({ error: 'the webhook signature does not match' });
-      return;
-    }
-    const topic = header(SHOPIFY_WEBHOOK_HEADERS.topic);
-    const shop = header(SHOPIFY_WEBHOOK_HEADERS.shopDomain);
-    // Shopify marks a repeated delivery of one event with the same event id.
-    const eventId = header(SHOPIFY_WEBHOOK_HEADERS.eventId) ?? header(SHOPIFY_WEBHOOK_HEADERS.webhookId);
-    if (!topic || !shop || !eventId) {
-      res.status(400).json({ error: 'missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Event-Id' });
-      return;
-    }
-    let shopId: string;
-    let payload: unknown;
-    try {
-      shopId = assertShopDomain(shop);
-      payload = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      res.status(400).json({ error: describeError(error) });
-      return;
-    }
-    if (!(await options.store.getShopSettings(shopId))) {
-      // Signed by our secret but for a shop we do not serve (uninstalled): acknowledged, dropped.
-      res.status(200).json({ ignored: 'unknown shop' });
-      return;
-    }
-    const occurredAt = header(SHOPIFY_WEBHOOK_HEADERS.triggeredAt) ?? options.now().toISOString();
-    await options.queue.enqueue('ingest', { shopId, source: 'shopify', topic, eventId, occurredAt, payload }, { jobId: `ingest|${shopId}|shopify|${eventId}` });
-    res.status(200).json({ queued: true });
+  // Shopify webhooks and the compliance webhooks (app/webhooks/shopify-webhook.ts).
+  const shopifyWebhookCounters = mountShopifyWebhooks(app, { store: options.store, queue: options.queue, shopifyApiSecret: options.shopifyApiSecret, now: options.now });
+  app.get('/admin/webhooks/stats', requireAdmin, (_req, res) => {
+    res.json({ shopify: { acknowledgedWithoutWork: shopifyWebhookCounters } });
   });
 
   app.post('/webhooks/hubspot', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
@@ -148,6 +128,7 @@ export function createServer(options: ServerOptions): Express {
     createBullBoard({ queues: Object.values(options.queues.queues).map((q) => new BullAdapter(q)), serverAdapter: board });
     app.use(ADMIN_QUEUES_PATH, requireAdmin, board.getRouter());
   }
+  if (options.ui) mountUi(app, options.ui);
   // Body-parser refusals (oversized, unreadable) and anything unexpected: a status and a short
   // message, never a stack trace.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -10,12 +10,13 @@ import { connectRedis } from '../jobs/redis-connection.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { createStore } from '../store/create-store.ts';
 import { createServer } from './create-server.ts';
+import { createShopifyApp } from './shopify-app.ts';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; stop(): Promise<void> }> {
   const config = loadConfig(env);
   const redis = await connectRedis(config.redisUrl, 'the server (its scheduler and queues)');
   redis.disconnect();
-  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  const store = await createStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema, secrets: config.secrets });
   const queues = createBullQueues({ redisUrl: config.redisUrl, prefix: env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery' });
   const user = env.REFINERY_ADMIN_USER?.trim();
   const password = env.REFINERY_ADMIN_PASSWORD;
@@ -27,6 +28,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET?.trim() || null,
     admin: user && password ? { user, password } : null,
     now: () => new Date(),
+    // The Shopify app (install, /api, HubSpot connection) when SHOPIFY_API_KEY and SHOPIFY_API_SECRET are set.
+    ...(config.shopifyApp ? { shopify: { app: createShopifyApp(config.shopifyApp, { store, now: () => new Date() }), hubspotApp: config.hubspotApp } } : {}),
   });
   const scheduler = createScheduler({ store, queue: queues.queue, now: () => new Date(), tickMs: 60_000 });
   scheduler.start();

@@ -1,7 +1,9 @@
 // Picks the store backend from configuration and brings its schema up to date: PostgreSQL when a
 // database URL is set, the SQLite file otherwise.
 import { RefineryError } from '../../core/errors.ts';
+import { dirname, join, resolve } from 'node:path';
 import { createPostgresStore } from './postgres-store.ts';
+import { openSecretBox, processSecretBox, type SecretBox, type SecretConfig } from './secret-box.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -12,6 +14,20 @@ export interface StoreConfig {
   sqlitePath?: string;
   /** PostgreSQL schema to create and use. Default `public`. */
   pgSchema?: string;
+  /**
+   * How secrets are sealed at rest (AppConfig.secrets, or a box). Default: the local key file next to
+   * the SQLite file (`secret.key`), or a key of this process for `:memory:`.
+   */
+  secrets?: SecretConfig | SecretBox;
+}
+
+function secretBoxOf(config: StoreConfig): SecretBox {
+  const given = config.secrets;
+  if (given && 'seal' in given) return given;
+  if (given) return openSecretBox(given);
+  const path = config.sqlitePath ?? './data/refinery.db';
+  if (path === ':memory:' && !config.databaseUrl) return processSecretBox();
+  return openSecretBox({ keys: null, keyFile: join(dirname(resolve(path)), 'secret.key'), production: false });
 }
 
 const POSTGRES_PROTOCOLS: ReadonlySet<string> = new Set(['postgres:', 'postgresql:']);
@@ -38,9 +54,9 @@ export async function createStore(config: StoreConfig): Promise<Store> {
   let store: Store;
   if (databaseUrl !== '') {
     checkDatabaseUrl(databaseUrl);
-    store = createPostgresStore({ connectionString: databaseUrl, schema: config.pgSchema });
+    store = createPostgresStore({ connectionString: databaseUrl, schema: config.pgSchema, secrets: secretBoxOf(config) });
   } else {
-    store = createSqliteStore({ path: config.sqlitePath });
+    store = createSqliteStore({ path: config.sqlitePath, secrets: secretBoxOf(config) });
   }
   try {
     await store.migrate();

@@ -1,6 +1,7 @@
 // Argument checks shared by both backends, done before touching the database so that a call that
 // cannot be right fails the same way (RefineryError INPUT/VALIDATION) on every backend.
 import { RefineryError } from '../../core/errors.ts';
+import { isConsentPolicy } from '../../core/consent-policy.ts';
 import { normaliseEmail } from '../../core/identity.ts';
 import type { Customer, Platform } from '../../core/model.ts';
 import { validateSchedule } from '../../core/schedule/schedule.ts';
@@ -48,6 +49,10 @@ function hubspotSettingsProblem(hubspot: unknown): string | null {
   if (typeof createContacts !== 'boolean') return 'createContacts must be true or false';
   const portalId = (hubspot as Record<string, unknown>).portalId;
   if (portalId !== undefined && portalId !== null && (typeof portalId !== 'number' || !Number.isSafeInteger(portalId) || portalId < 1)) return 'portalId must be a positive whole number or null';
+  const { authKind, refreshToken, expiresAt } = hubspot as Record<string, unknown>;
+  if (authKind !== undefined && authKind !== 'private-app' && authKind !== 'oauth') return 'authKind must be "private-app" or "oauth"';
+  if (refreshToken !== undefined && refreshToken !== null && (typeof refreshToken !== 'string' || refreshToken.length === 0)) return 'refreshToken must be a non-empty string or null';
+  if (expiresAt !== undefined && expiresAt !== null && (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt)))) return 'expiresAt must be an ISO-8601 timestamp or null';
   return null;
 }
 
@@ -84,6 +89,9 @@ export function checkSettings(settings: ShopSettings): ShopSettings {
   if (settings.schedule !== undefined) {
     const schedule = validateSchedule(settings.schedule);
     if (!schedule.ok) throw new RefineryError('VALIDATION', `shop settings: schedule ${schedule.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
+  if (settings.consentPolicy !== undefined && !isConsentPolicy(settings.consentPolicy)) {
+    throw new RefineryError('VALIDATION', `shop settings: consentPolicy must be "all" or "subscribed-only" (got ${JSON.stringify(settings.consentPolicy)})`);
   }
   return settings;
 }

@@ -417,12 +417,133 @@ CREATE INDEX customers_by_email_key ON customers (shop_id, (${EMAIL_KEY_POSTGRES
 CREATE INDEX contacts_by_email_key ON contacts (shop_id, (${EMAIL_KEY_POSTGRES}), id);
 `;
 
+// Version 5: Shopify sessions (app/server/session-storage.ts). The Shopify app library stores a
+// session before our install hook runs, so a session row may exist before its shop row: the table
+// has no foreign key to shops and the session id (offline_{shop} or a uuid for online sessions) is
+// the primary key, with an index by shop. `data` is the session as JSON with its access and refresh
+// tokens encrypted (app/store/secret-box.ts). deleteShop clears it (TENANT_TABLES).
+const SHOPIFY_SESSIONS_SQLITE = `
+CREATE TABLE shopify_sessions (
+  id TEXT NOT NULL CHECK (id <> ''),
+  shop_id TEXT NOT NULL CHECK (shop_id <> ''),
+  data TEXT NOT NULL,
+  PRIMARY KEY (id)
+) STRICT;
+CREATE INDEX shopify_sessions_by_shop ON shopify_sessions (shop_id, id);
+`;
+
+const SHOPIFY_SESSIONS_POSTGRES = `
+CREATE TABLE shopify_sessions (
+  id text COLLATE "C" NOT NULL CHECK (id <> ''),
+  shop_id text COLLATE "C" NOT NULL CHECK (shop_id <> ''),
+  data text NOT NULL,
+  PRIMARY KEY (id)
+);
+CREATE INDEX shopify_sessions_by_shop ON shopify_sessions (shop_id, id);
+`;
+
+// Version 6: webhooks and privacy (app/webhooks/shopify-webhook.ts, app/privacy/). webhook_deliveries remembers each
+// delivery id a shop received (no payload; `subject` is the Shopify customer or order GID the
+// delivery is about, so that a data request can list them and a redaction remove them), pruned
+// after the retention window. privacy_requests records every compliance request: for a data
+// request the assembled data for the merchant; for a redaction only counts once done (its payload,
+// which names the customer, is removed then). privacy_suppressions holds keyed digests (HMAC with
+// the shop's random salt in privacy_salts) of redacted customers' ids and emails, never the values,
+// so a later webhook, sync or import of them is dropped. Only CREATE statements.
+const PRIVACY_SQLITE = `
+CREATE TABLE webhook_deliveries (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  source TEXT NOT NULL CHECK (source <> ''),
+  delivery_id TEXT NOT NULL CHECK (delivery_id <> ''),
+  topic TEXT NOT NULL,
+  subject TEXT,
+  triggered_at TEXT,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, source, delivery_id)
+) STRICT;
+CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (shop_id, received_at);
+CREATE INDEX webhook_deliveries_by_subject ON webhook_deliveries (shop_id, subject);
+
+CREATE TABLE privacy_requests (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  id TEXT NOT NULL CHECK (id <> ''),
+  topic TEXT NOT NULL CHECK (topic IN ('customers/data_request', 'customers/redact', 'shop/redact')),
+  subject TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'failed')),
+  received_at TEXT NOT NULL,
+  completed_at TEXT,
+  payload TEXT,
+  result TEXT,
+  PRIMARY KEY (shop_id, id)
+) STRICT;
+CREATE INDEX privacy_requests_by_time ON privacy_requests (shop_id, received_at);
+
+CREATE TABLE privacy_salts (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  salt TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id)
+) STRICT;
+
+CREATE TABLE privacy_suppressions (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  digest TEXT NOT NULL CHECK (digest <> ''),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, digest)
+) STRICT;
+`;
+
+const PRIVACY_POSTGRES = `
+CREATE TABLE webhook_deliveries (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  source text COLLATE "C" NOT NULL CHECK (source <> ''),
+  delivery_id text COLLATE "C" NOT NULL CHECK (delivery_id <> ''),
+  topic text NOT NULL,
+  subject text COLLATE "C",
+  triggered_at text,
+  received_at text COLLATE "C" NOT NULL,
+  PRIMARY KEY (shop_id, source, delivery_id)
+);
+CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (shop_id, received_at);
+CREATE INDEX webhook_deliveries_by_subject ON webhook_deliveries (shop_id, subject);
+
+CREATE TABLE privacy_requests (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  id text COLLATE "C" NOT NULL CHECK (id <> ''),
+  topic text NOT NULL CHECK (topic IN ('customers/data_request', 'customers/redact', 'shop/redact')),
+  subject text COLLATE "C",
+  status text NOT NULL CHECK (status IN ('pending', 'completed', 'failed')),
+  received_at text COLLATE "C" NOT NULL,
+  completed_at text,
+  payload jsonb,
+  result jsonb,
+  PRIMARY KEY (shop_id, id)
+);
+CREATE INDEX privacy_requests_by_time ON privacy_requests (shop_id, received_at);
+
+CREATE TABLE privacy_salts (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  salt text NOT NULL,
+  created_at text NOT NULL,
+  PRIMARY KEY (shop_id)
+);
+
+CREATE TABLE privacy_suppressions (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  digest text COLLATE "C" NOT NULL CHECK (digest <> ''),
+  created_at text NOT NULL,
+  PRIMARY KEY (shop_id, digest)
+);
+`;
+
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
   { version: 2, name: 'hubspot contacts and written properties', sqlite: HUBSPOT_SQLITE, postgres: HUBSPOT_POSTGRES },
   { version: 3, name: 'model states, rule segments and holdout cohorts', sqlite: MODELS_RULES_HOLDOUTS_SQLITE, postgres: MODELS_RULES_HOLDOUTS_POSTGRES },
   { version: 4, name: 'email key indexes for person lookups', sqlite: PERSON_LOOKUPS_SQLITE, postgres: PERSON_LOOKUPS_POSTGRES },
+  { version: 5, name: 'shopify sessions', sqlite: SHOPIFY_SESSIONS_SQLITE, postgres: SHOPIFY_SESSIONS_POSTGRES },
+  { version: 6, name: 'webhook deliveries and privacy requests', sqlite: PRIVACY_SQLITE, postgres: PRIVACY_POSTGRES },
 ];
 
 /** Checks that versions are positive integers in strictly increasing order. */
@@ -468,5 +589,10 @@ export const TENANT_TABLES: readonly string[] = [
   'rule_segments',
   'holdout_members',
   'holdout_cohorts',
+  'webhook_deliveries',
+  'privacy_requests',
+  'privacy_suppressions',
+  'privacy_salts',
+  'shopify_sessions',
   'shops',
 ];

@@ -28,9 +28,18 @@ import {
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
+import {
+  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, postgresPlaceholders,
+  privacySaltProgram, redactPersonProgram, releaseDelivery, runProgramAsync, savePrivacyRequestProgram, type SqlProgram,
+} from './privacy-queries.ts';
+import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
+import { processSecretBox, type SecretBox } from './secret-box.ts';
+import { openSession, openSettings, resealSession, resealSettings, sealSession, sealSettings } from './sealed-fields.ts';
+import { checkSessionIds, checkShopifySession } from './shopify-session-checks.ts';
 import type {
   HoldoutCohort, MembershipWrite, PulledPage, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
 } from './store.ts';
+import type { SecretRotationReport, ShopifySessionRecord } from './store.ts';
 
 export const DEFAULT_PG_SCHEMA = 'public';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -48,7 +57,15 @@ export interface PostgresStoreOptions {
   chunkSize?: number;
   /** Migrations to apply; the real list unless a test says otherwise. */
   migrations?: readonly Migration[];
+  /** Seals secrets at rest; default a key of this process only (processSecretBox: tests). */
+  secrets?: SecretBox;
 }
+
+const UPSERT_SHOPIFY_SESSION = `
+INSERT INTO shopify_sessions (id, shop_id, data) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET shop_id = EXCLUDED.shop_id, data = EXCLUDED.data`;
+
+const sessionFromData = (data: unknown): ShopifySessionRecord => JSON.parse(String(data)) as ShopifySessionRecord;
 
 export function createPostgresStore(options: PostgresStoreOptions): MigratingStore {
   return new PostgresStore(options);
@@ -73,6 +90,7 @@ class PostgresStore implements MigratingStore {
   readonly #schema: string;
   readonly #chunkSize: number;
   readonly #migrations: readonly Migration[];
+  readonly #secrets: SecretBox;
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
@@ -81,6 +99,7 @@ class PostgresStore implements MigratingStore {
       throw new RefineryError('INPUT', `PostgreSQL schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME.source}`);
     }
     this.#schema = schema;
+    this.#secrets = options.secrets ?? processSecretBox();
     this.#chunkSize = checkPositiveInteger('chunk size', options.chunkSize ?? 1000);
     this.#migrations = options.migrations ?? MIGRATIONS;
     checkMigrations(this.#migrations);
@@ -184,7 +203,7 @@ class PostgresStore implements MigratingStore {
 
   async getShopSettings(shopId: string): Promise<ShopSettings | null> {
     const [row] = await this.#query('getShopSettings', 'SELECT settings FROM shops WHERE shop_id = $1', [shopId]);
-    return row === undefined ? null : settingsFromRow(row);
+    return row === undefined ? null : openSettings(settingsFromRow(row), this.#secrets);
   }
 
   async saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void> {
@@ -192,13 +211,63 @@ class PostgresStore implements MigratingStore {
     await this.#query(
       'saveShopSettings',
       'INSERT INTO shops (shop_id, created_at, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (shop_id) DO UPDATE SET settings = EXCLUDED.settings',
-      [shopId, now, JSON.stringify(checkSettings(settings))],
+      [shopId, now, JSON.stringify(sealSettings(checkSettings(settings), this.#secrets))],
     );
   }
 
   async deleteShop(shopId: string): Promise<void> {
     await this.#transaction('deleteShop', async (client) => {
       for (const table of TENANT_TABLES) await client.query(`DELETE FROM ${table} WHERE shop_id = $1`, [shopId]);
+    });
+  }
+
+  async storeShopifySession(session: ShopifySessionRecord): Promise<void> {
+    const record = sealSession(checkShopifySession(session), this.#secrets);
+    await this.#query('storeShopifySession', UPSERT_SHOPIFY_SESSION, [record.id, record.shop, JSON.stringify(record)]);
+  }
+
+  async loadShopifySession(id: string): Promise<ShopifySessionRecord | null> {
+    const [row] = await this.#query('loadShopifySession', 'SELECT data FROM shopify_sessions WHERE id = $1', [id]);
+    return row === undefined ? null : openSession(sessionFromData(row['data']), this.#secrets);
+  }
+
+  async deleteShopifySessions(ids: readonly string[]): Promise<number> {
+    const unique = checkSessionIds(ids);
+    if (unique.length === 0) return 0;
+    const rows = await this.#query('deleteShopifySessions', 'DELETE FROM shopify_sessions WHERE id = ANY($1::text[]) RETURNING id', [unique]);
+    return rows.length;
+  }
+
+  async findShopifySessionsByShop(shop: string): Promise<ShopifySessionRecord[]> {
+    const rows = await this.#query('findShopifySessionsByShop', 'SELECT data FROM shopify_sessions WHERE shop_id = $1 ORDER BY id', [shop]);
+    return rows.map((row) => openSession(sessionFromData(row['data']), this.#secrets));
+  }
+
+  async deleteShopSessions(shopId: string): Promise<number> {
+    return (await this.#query('deleteShopSessions', 'DELETE FROM shopify_sessions WHERE shop_id = $1 RETURNING id', [shopId])).length;
+  }
+
+  async reencryptSecrets(): Promise<SecretRotationReport> {
+    return this.#transaction('reencryptSecrets', async (client) => {
+      const report: SecretRotationReport = { keyId: this.#secrets.currentKeyId, shops: 0, sessions: 0, reencrypted: 0 };
+      const shops = await client.query('SELECT shop_id, settings FROM shops WHERE settings IS NOT NULL ORDER BY shop_id FOR UPDATE');
+      for (const row of shops.rows as Row[]) {
+        report.shops++;
+        const stored = (typeof row['settings'] === 'string' ? JSON.parse(row['settings']) : row['settings']) as ShopSettings;
+        const { value, changed } = resealSettings(stored, this.#secrets);
+        if (changed === 0) continue;
+        report.reencrypted += changed;
+        await client.query('UPDATE shops SET settings = $1::jsonb WHERE shop_id = $2', [JSON.stringify(value), row['shop_id']]);
+      }
+      const sessions = await client.query('SELECT id, data FROM shopify_sessions ORDER BY id FOR UPDATE');
+      for (const row of sessions.rows as Row[]) {
+        report.sessions++;
+        const { value, changed } = resealSession(sessionFromData(row['data']), this.#secrets);
+        if (changed === 0) continue;
+        report.reencrypted += changed;
+        await client.query('UPDATE shopify_sessions SET data = $1 WHERE id = $2', [JSON.stringify(value), row['id']]);
+      }
+      return report;
     });
   }
 
@@ -523,5 +592,46 @@ class PostgresStore implements MigratingStore {
     checkPositiveInteger('limit', limit);
     const rows = await this.#query('listRuns', `SELECT ${RUN_COLUMNS} FROM runs WHERE shop_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [shopId, limit]);
     return rows.map(runFromRow);
+  }
+
+  // Webhooks and privacy: the programs of privacy-queries.ts, each in one transaction.
+  #privacy<T>(operation: string, program: () => SqlProgram<T>, _begin?: 'BEGIN'): Promise<T> {
+    return this.#transaction(operation, (client) =>
+      runProgramAsync(program(), async (step) => {
+        const result = await client.query(postgresPlaceholders(step.sql), step.params);
+        return step.mode === 'all' ? (result.rows as Row[]) : (result.rowCount ?? 0);
+      }),
+    );
+  }
+
+  claimWebhookDelivery(shopId: string, delivery: WebhookDelivery, forgetBefore: string): Promise<boolean> {
+    return this.#privacy('claimWebhookDelivery', () => claimDelivery(shopId, delivery, forgetBefore));
+  }
+  releaseWebhookDelivery(shopId: string, source: WebhookDelivery['source'], deliveryId: string): Promise<void> {
+    return this.#privacy('releaseWebhookDelivery', () => releaseDelivery(shopId, source, deliveryId));
+  }
+  deleteCustomer(shopId: string, source: Customer['source'], id: string): Promise<boolean> {
+    return this.#privacy('deleteCustomer', () => deleteCustomerProgram(shopId, source, id));
+  }
+  savePrivacyRequest(shopId: string, request: PrivacyRequest): Promise<void> {
+    return this.#privacy('savePrivacyRequest', () => savePrivacyRequestProgram('postgres', shopId, request));
+  }
+  getPrivacyRequest(shopId: string, id: string): Promise<PrivacyRequest | null> {
+    return this.#privacy('getPrivacyRequest', () => getPrivacyRequestProgram(shopId, id), 'BEGIN');
+  }
+  listPrivacyRequests(shopId: string | null, options: { topic?: PrivacyRequest['topic']; limit?: number } = {}): Promise<Array<PrivacyRequest & { shopId: string }>> {
+    return this.#privacy('listPrivacyRequests', () => listPrivacyRequestsProgram(shopId, options), 'BEGIN');
+  }
+  collectPersonData(shopId: string, subject: PrivacySubject): Promise<PersonData> {
+    return this.#privacy('collectPersonData', () => collectPersonDataProgram('postgres', shopId, subject), 'BEGIN');
+  }
+  redactPerson(shopId: string, subject: PrivacySubject, options: { suppress: readonly string[]; keepRequestId: string | null; at: string }): Promise<RedactionCounts> {
+    return this.#privacy('redactPerson', () => redactPersonProgram('postgres', shopId, subject, options));
+  }
+  privacySalt(shopId: string, at: string): Promise<string> {
+    return this.#privacy('privacySalt', () => privacySaltProgram(shopId, at));
+  }
+  getSuppressions(shopId: string): Promise<Suppressions> {
+    return this.#privacy('getSuppressions', () => getSuppressionsProgram(shopId), 'BEGIN');
   }
 }

@@ -26,9 +26,18 @@ import {
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
+import {
+  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, privacySaltProgram,
+  redactPersonProgram, releaseDelivery, runProgramSync, savePrivacyRequestProgram, type SqlProgram,
+} from './privacy-queries.ts';
+import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
+import { processSecretBox, type SecretBox } from './secret-box.ts';
+import { openSession, openSettings, resealSession, resealSettings, sealSession, sealSettings } from './sealed-fields.ts';
+import { checkSessionIds, checkShopifySession } from './shopify-session-checks.ts';
 import type {
   HoldoutCohort, MembershipWrite, PulledPage, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings,
 } from './store.ts';
+import type { SecretRotationReport, ShopifySessionRecord } from './store.ts';
 
 export const DEFAULT_SQLITE_PATH = './data/refinery.db';
 
@@ -39,7 +48,13 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Migrations to apply; the real list unless a test says otherwise. */
   migrations?: readonly Migration[];
+  /** Seals secrets at rest; default a key of this process only (processSecretBox: tests, `:memory:`). */
+  secrets?: SecretBox;
 }
+
+const UPSERT_SHOPIFY_SESSION = `
+INSERT INTO shopify_sessions (id, shop_id, data) VALUES (?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, data = excluded.data`;
 
 const UPSERT_CUSTOMER = `
 INSERT INTO customers (shop_id, ${CUSTOMER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -129,9 +144,11 @@ class SqliteStore implements MigratingStore {
   readonly #db: DatabaseSync;
   readonly #migrations: readonly Migration[];
   readonly #statements = new Map<string, StatementSync>();
+  readonly #secrets: SecretBox;
 
   constructor(options: SqliteStoreOptions) {
     const path = options.path ?? DEFAULT_SQLITE_PATH;
+    this.#secrets = options.secrets ?? processSecretBox();
     this.#migrations = options.migrations ?? MIGRATIONS;
     checkMigrations(this.#migrations);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -234,13 +251,13 @@ class SqliteStore implements MigratingStore {
   async getShopSettings(shopId: string): Promise<ShopSettings | null> {
     return this.#op('getShopSettings', () => {
       const row = this.#get('SELECT settings FROM shops WHERE shop_id = ?', shopId);
-      return row === undefined ? null : settingsFromRow(row);
+      return row === undefined ? null : openSettings(settingsFromRow(row), this.#secrets);
     });
   }
 
   async saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void> {
     checkShopId(shopId);
-    const json = JSON.stringify(checkSettings(settings));
+    const json = JSON.stringify(sealSettings(checkSettings(settings), this.#secrets));
     await this.#op('saveShopSettings', () =>
       this.#run(
         'INSERT INTO shops (shop_id, created_at, settings) VALUES (?, ?, ?) ON CONFLICT (shop_id) DO UPDATE SET settings = excluded.settings',
@@ -253,6 +270,55 @@ class SqliteStore implements MigratingStore {
     await this.#op('deleteShop', () =>
       this.#transaction(() => {
         for (const table of TENANT_TABLES) this.#run(`DELETE FROM ${table} WHERE shop_id = ?`, shopId);
+      }),
+    );
+  }
+
+  async storeShopifySession(session: ShopifySessionRecord): Promise<void> {
+    const record = sealSession(checkShopifySession(session), this.#secrets);
+    await this.#op('storeShopifySession', () => this.#run(UPSERT_SHOPIFY_SESSION, record.id, record.shop, JSON.stringify(record)));
+  }
+
+  async loadShopifySession(id: string): Promise<ShopifySessionRecord | null> {
+    const row = await this.#op('loadShopifySession', () => this.#get('SELECT data FROM shopify_sessions WHERE id = ?', id));
+    return row === undefined ? null : openSession(JSON.parse(String(row['data'])) as ShopifySessionRecord, this.#secrets);
+  }
+
+  async deleteShopifySessions(ids: readonly string[]): Promise<number> {
+    const unique = checkSessionIds(ids);
+    return this.#op('deleteShopifySessions', () =>
+      this.#transaction(() => unique.reduce((deleted, id) => deleted + this.#run('DELETE FROM shopify_sessions WHERE id = ?', id), 0)),
+    );
+  }
+
+  async findShopifySessionsByShop(shop: string): Promise<ShopifySessionRecord[]> {
+    const rows = await this.#op('findShopifySessionsByShop', () => this.#all('SELECT data FROM shopify_sessions WHERE shop_id = ? ORDER BY id', shop));
+    return rows.map((row) => openSession(JSON.parse(String(row['data'])) as ShopifySessionRecord, this.#secrets));
+  }
+
+  async deleteShopSessions(shopId: string): Promise<number> {
+    return this.#op('deleteShopSessions', () => this.#run('DELETE FROM shopify_sessions WHERE shop_id = ?', shopId));
+  }
+
+  async reencryptSecrets(): Promise<SecretRotationReport> {
+    return this.#op('reencryptSecrets', () =>
+      this.#transaction(() => {
+        const report: SecretRotationReport = { keyId: this.#secrets.currentKeyId, shops: 0, sessions: 0, reencrypted: 0 };
+        for (const row of this.#all('SELECT shop_id, settings FROM shops WHERE settings IS NOT NULL ORDER BY shop_id')) {
+          report.shops++;
+          const { value, changed } = resealSettings(JSON.parse(String(row['settings'])) as ShopSettings, this.#secrets);
+          if (changed === 0) continue;
+          report.reencrypted += changed;
+          this.#run('UPDATE shops SET settings = ? WHERE shop_id = ?', JSON.stringify(value), String(row['shop_id']));
+        }
+        for (const row of this.#all('SELECT id, data FROM shopify_sessions ORDER BY id')) {
+          report.sessions++;
+          const { value, changed } = resealSession(JSON.parse(String(row['data'])) as ShopifySessionRecord, this.#secrets);
+          if (changed === 0) continue;
+          report.reencrypted += changed;
+          this.#run('UPDATE shopify_sessions SET data = ? WHERE id = ?', JSON.stringify(value), String(row['id']));
+        }
+        return report;
       }),
     );
   }
@@ -578,5 +644,46 @@ class SqliteStore implements MigratingStore {
     return this.#op('listRuns', () =>
       this.#all(`SELECT ${RUN_COLUMNS} FROM runs WHERE shop_id = ? ORDER BY started_at DESC, id DESC LIMIT ?`, shopId, limit).map(runFromRow),
     );
+  }
+
+  // Webhooks and privacy: the programs of privacy-queries.ts, each in one transaction.
+  #privacy<T>(operation: string, program: () => SqlProgram<T>, begin: 'BEGIN IMMEDIATE' | 'BEGIN' = 'BEGIN IMMEDIATE'): Promise<T> {
+    return this.#op(operation, () =>
+      this.#transaction(() => runProgramSync(program(), (step) => {
+        const statement = this.#db.prepare(step.sql);
+        return step.mode === 'all' ? (statement.all(...step.params) as Row[]) : Number(statement.run(...step.params).changes);
+      }), begin),
+    );
+  }
+
+  claimWebhookDelivery(shopId: string, delivery: WebhookDelivery, forgetBefore: string): Promise<boolean> {
+    return this.#privacy('claimWebhookDelivery', () => claimDelivery(shopId, delivery, forgetBefore));
+  }
+  releaseWebhookDelivery(shopId: string, source: WebhookDelivery['source'], deliveryId: string): Promise<void> {
+    return this.#privacy('releaseWebhookDelivery', () => releaseDelivery(shopId, source, deliveryId));
+  }
+  deleteCustomer(shopId: string, source: Customer['source'], id: string): Promise<boolean> {
+    return this.#privacy('deleteCustomer', () => deleteCustomerProgram(shopId, source, id));
+  }
+  savePrivacyRequest(shopId: string, request: PrivacyRequest): Promise<void> {
+    return this.#privacy('savePrivacyRequest', () => savePrivacyRequestProgram('sqlite', shopId, request));
+  }
+  getPrivacyRequest(shopId: string, id: string): Promise<PrivacyRequest | null> {
+    return this.#privacy('getPrivacyRequest', () => getPrivacyRequestProgram(shopId, id), 'BEGIN');
+  }
+  listPrivacyRequests(shopId: string | null, options: { topic?: PrivacyRequest['topic']; limit?: number } = {}): Promise<Array<PrivacyRequest & { shopId: string }>> {
+    return this.#privacy('listPrivacyRequests', () => listPrivacyRequestsProgram(shopId, options), 'BEGIN');
+  }
+  collectPersonData(shopId: string, subject: PrivacySubject): Promise<PersonData> {
+    return this.#privacy('collectPersonData', () => collectPersonDataProgram('sqlite', shopId, subject), 'BEGIN');
+  }
+  redactPerson(shopId: string, subject: PrivacySubject, options: { suppress: readonly string[]; keepRequestId: string | null; at: string }): Promise<RedactionCounts> {
+    return this.#privacy('redactPerson', () => redactPersonProgram('sqlite', shopId, subject, options));
+  }
+  privacySalt(shopId: string, at: string): Promise<string> {
+    return this.#privacy('privacySalt', () => privacySaltProgram(shopId, at));
+  }
+  getSuppressions(shopId: string): Promise<Suppressions> {
+    return this.#privacy('getSuppressions', () => getSuppressionsProgram(shopId), 'BEGIN');
   }
 }

@@ -703,6 +703,21 @@ function defineContract(backend: Backend): void {
       assert.deepEqual(await store.getShopSettings(id), base, 'settings are replaced as a whole');
     });
 
+    test('settings keep the consent policy and reject unknown ones', async () => {
+      const id = shop('consent-settings');
+      const base: ShopSettings = { tagPrefix: 'refinery:', shopify: null, hubspot: null };
+      await store.saveShopSettings(id, base, NOW);
+      assert.equal((await store.getShopSettings(id))?.consentPolicy, undefined, 'none saved: read as "all" by its users');
+      const subscribed: ShopSettings = { ...base, consentPolicy: 'subscribed-only' };
+      await store.saveShopSettings(id, subscribed, NOW);
+      assert.deepEqual(await store.getShopSettings(id), subscribed);
+      for (const consentPolicy of ['some', '', null, 1, 'ALL']) {
+        await rejectsWith(store.saveShopSettings(id, { ...base, consentPolicy: consentPolicy as never }, LATER), 'VALIDATION');
+      }
+      assert.deepEqual(await store.getShopSettings(id), subscribed, 'rejected settings change nothing');
+      await store.saveShopSettings(id, { ...base, consentPolicy: 'all' }, NOW);
+      assert.equal((await store.getShopSettings(id))?.consentPolicy, 'all');
+    });
     test('model states: null when none, JSON round trip, replaced on save, per shop and name', async () => {
       const id = shop('model-state');
       await store.ensureShop(id, NOW);

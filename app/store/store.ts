@@ -3,13 +3,18 @@
 // read or write another tenant's rows. Writes that belong together are one transaction.
 import type { Contact, Customer, Order, Platform, SegmentDefinition } from '../../core/model.ts';
 import type { ShopSchedule } from '../../core/schedule/schedule.ts';
+import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
+import type { ConsentPolicy } from '../../core/consent-policy.ts';
 
 export interface ShopRecord {
   shopId: string; // the shop's myshopify domain, e.g. demo-store.myshopify.com
   createdAt: string;
 }
 
-/** Per-shop settings. The access token is stored as given (encryption at rest comes with the app server). */
+/**
+ * Per-shop settings. Secrets (shopify.accessToken, hubspot.accessToken, hubspot.refreshToken) are
+ * stored sealed with the store's secret box (app/store/secret-box.ts) and returned opened.
+ */
 export interface ShopSettings {
   /** Prefix of every tag this app writes, e.g. `refinery:`. */
   tagPrefix: string;
@@ -40,6 +45,12 @@ export interface ShopSettings {
    * (1 to 1440 or null) and paused (boolean).
    */
   schedule?: ShopSchedule;
+  /**
+   * Which people the write-back carries (core/consent-policy.ts): 'all', or 'subscribed-only' for
+   * people with email marketing consent only. May be omitted (read as 'all'); getShopSettings
+   * returns what was saved, or undefined. saveShopSettings checks it (VALIDATION).
+   */
+  consentPolicy?: ConsentPolicy;
 }
 
 export interface HoldoutSettings {
@@ -60,6 +71,39 @@ export interface HubSpotSettings {
   createContacts: boolean;
   /** The portal's id (hub id): routes HubSpot's webhook deliveries, which name the portal, to this shop. */
   portalId?: number | null;
+  /** How the token was obtained: a private-app token pasted by an admin (default), or the OAuth app. */
+  authKind?: 'private-app' | 'oauth';
+  /** OAuth only: the refresh token (stored sealed). */
+  refreshToken?: string | null;
+  /** OAuth only: when the access token expires (ISO-8601); the client factory refreshes it before. */
+  expiresAt?: string | null;
+}
+
+/**
+ * A Shopify session as stored (app/server/session-storage.ts converts to and from the SDK's
+ * Session): the access and refresh tokens are stored sealed and returned opened; dates are epoch
+ * milliseconds; onlineAccessInfo is kept as given (JSON).
+ */
+export interface ShopifySessionRecord {
+  id: string;
+  /** The shop's myshopify domain. */
+  shop: string;
+  state: string;
+  isOnline: boolean;
+  scope?: string;
+  expires?: number;
+  accessToken?: string;
+  refreshToken?: string;
+  refreshTokenExpires?: number;
+  onlineAccessInfo?: Record<string, unknown>;
+}
+
+/** What `reencryptSecrets` did: stored values looked at, and secrets re-sealed with the current key. */
+export interface SecretRotationReport {
+  keyId: string;
+  shops: number;
+  sessions: number;
+  reencrypted: number;
 }
 
 /** One page pulled from a platform, saved atomically with the stream's checkpoint. */
@@ -146,8 +190,27 @@ export interface Store {
   getShopSettings(shopId: string): Promise<ShopSettings | null>;
   /** Saves settings, creating the shop if needed. */
   saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void>;
-  /** Deletes every row of the shop in every table (shop redact, demo reset). */
+  /** Deletes every row of the shop in every table, its Shopify sessions included (shop redact, demo reset). */
   deleteShop(shopId: string): Promise<void>;
+
+  /**
+   * Creates or replaces a Shopify session by id (the shop need not be stored yet: the app library
+   * stores the session before the install hook runs). VALIDATION for an empty id or shop.
+   */
+  storeShopifySession(session: ShopifySessionRecord): Promise<void>;
+  /** The session with that id, or null. */
+  loadShopifySession(id: string): Promise<ShopifySessionRecord | null>;
+  /** Deletes the sessions with these ids (unknown ids are ignored); returns how many were deleted. */
+  deleteShopifySessions(ids: readonly string[]): Promise<number>;
+  /** Every session of a shop, sorted by id (byte order). */
+  findShopifySessionsByShop(shop: string): Promise<ShopifySessionRecord[]>;
+  /** Deletes every session of a shop (app/uninstalled); returns how many were deleted. */
+  deleteShopSessions(shopId: string): Promise<number>;
+  /**
+   * Re-seals with the secret box's current key every stored secret (settings tokens, session tokens)
+   * that is plain or sealed with an older key; idempotent (a second run re-seals nothing).
+   */
+  reencryptSecrets(): Promise<SecretRotationReport>;
 
   /**
    * Upserts customers and orders by (shop, source, id), contacts by (shop, id), and saves the
@@ -298,4 +361,38 @@ export interface Store {
   finishRun(shopId: string, runId: string, status: Exclude<RunStatus, 'running'>, report: Record<string, unknown>, now: string): Promise<void>;
   /** Newest first (by startedAt); default limit 50. */
   listRuns(shopId: string, limit?: number): Promise<RunRecord[]>;
+
+  // --- webhooks and privacy (app/store/privacy-records.ts, app/store/privacy-queries.ts) ---
+  /**
+   * Remembers a webhook delivery id; true the first time, false for a repeat (the row is left as
+   * it was). Deliveries of the shop received before `forgetBefore` are pruned in the same call.
+   * The shop must exist (STORE otherwise).
+   */
+  claimWebhookDelivery(shopId: string, delivery: WebhookDelivery, forgetBefore: string): Promise<boolean>;
+  /** Forgets a claimed delivery (its enqueue failed, so the platform's retry must be taken). */
+  releaseWebhookDelivery(shopId: string, source: WebhookDelivery['source'], deliveryId: string): Promise<void>;
+  /**
+   * Deletes one customer (a customers/delete webhook) and the memberships recorded written for it
+   * (Shopify customers); its orders stay. Returns whether a customer row was found.
+   */
+  deleteCustomer(shopId: string, source: Customer['source'], id: string): Promise<boolean>;
+  /** Creates or replaces a compliance request by id. The shop must exist (STORE otherwise). */
+  savePrivacyRequest(shopId: string, request: PrivacyRequest): Promise<void>;
+  getPrivacyRequest(shopId: string, id: string): Promise<PrivacyRequest | null>;
+  /** Compliance requests, newest first; every shop's when shopId is null (each with its shop). */
+  listPrivacyRequests(shopId: string | null, options?: { topic?: PrivacyRequest['topic']; limit?: number }): Promise<Array<PrivacyRequest & { shopId: string }>>;
+  /** Everything stored about the subject, read in one snapshot (a data request). */
+  collectPersonData(shopId: string, subject: PrivacySubject): Promise<PersonData>;
+  /**
+   * Removes everything stored about the subject in one transaction (a customers/redact request):
+   * customers by id and by email (every source), their orders, orders named or carrying the email,
+   * contacts with the email, memberships and properties recorded written for those records,
+   * holdout members, webhook delivery rows about them, other privacy requests about them (except
+   * `keepRequestId`), and mentions in run reports, model states and segment snapshots (rewritten).
+   * Records the given suppression digests. Returns the rows touched per table.
+   */
+  redactPerson(shopId: string, subject: PrivacySubject, options: { suppress: readonly string[]; keepRequestId: string | null; at: string }): Promise<RedactionCounts>;
+  /** The shop's random privacy salt, created on first use. The shop must exist. */
+  privacySalt(shopId: string, at: string): Promise<string>;
+  getSuppressions(shopId: string): Promise<Suppressions>;
 }

@@ -10,7 +10,9 @@ import type { IdentityResolution } from '../../core/identity.ts';
 import { MS_PER_DAY } from '../../core/instant.ts';
 import type { Memberships } from '../../core/model.ts';
 import { scoreRfm } from '../../core/rfm.ts';
-import { REFINE_DEFAULTS, refineSegments, type RefinedSegments } from '../../core/segments/refine.ts';
+import { personRuleRecords, REFINE_DEFAULTS, refineSegments, type RefinedSegments, type RefineInput } from '../../core/segments/refine.ts';
+import { emptyScores } from '../../core/segments/person-scores.ts';
+import type { RuleRecord } from '../../core/rules/index.ts';
 import { summarizeSegments, type SegmentSummary } from '../../core/segment-summary.ts';
 import { productTypesAsOf, readHistory } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
@@ -29,9 +31,11 @@ export interface ComputedSegments {
   summary: SegmentSummary;
   /** Current number of tags (all apps') per Shopify customer, for the 250-tag limit. */
   tagCounts: Map<string, number>;
+  /** The record every person's rules are evaluated against, as of asOf (for a rule's live size). */
+  ruleRecords(): Iterable<{ personId: string; record: RuleRecord }>;
 }
 
-function isClusterModel(value: unknown): value is ClusterModel {
+export function isClusterModel(value: unknown): value is ClusterModel {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'cluster-model' && (value as { version?: unknown }).version === 1;
 }
 
@@ -58,7 +62,7 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
   }
   const previous = await store.getModelState(shopId, CLUSTER_MODEL_STATE);
   const rules = await store.listRuleSegments(shopId);
-  const refined = refineSegments({
+  const input: RefineInput = {
     asOf,
     people: history.identity.people,
     aggregates: history.aggregates,
@@ -70,7 +74,8 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
     previousClusters: isClusterModel(previous) ? previous : null,
     rules,
     options: { horizonDays },
-  });
+  };
+  const refined = refineSegments(input);
   return {
     identity: history.identity,
     aggregates: history.aggregates,
@@ -78,5 +83,6 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
     memberships: refined.memberships,
     summary: summarizeSegments(refined.memberships, history.aggregates, refined.definitions),
     tagCounts,
+    ruleRecords: () => personRuleRecords(input, (id) => refined.scores.get(id) ?? emptyScores()),
   };
 }

@@ -6,6 +6,7 @@ import { createAdminClient, type AdminClient } from '../../connectors/shopify/ad
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
 import type { SyncDeps } from './sync-types.ts';
+import { ensureFreshHubSpotToken } from './hubspot-token-refresh.ts';
 
 export interface PlatformClients {
   settings: ShopSettings;
@@ -17,8 +18,10 @@ export type PlatformClientFactory = (shopId: string) => Promise<PlatformClients>
 
 export function createPlatformClients(store: Store, deps: SyncDeps): PlatformClientFactory {
   return async (shopId) => {
-    const settings = await store.getShopSettings(shopId);
-    if (!settings) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}; run \`refinery demo\` or connect the shop first`);
+    const stored = await store.getShopSettings(shopId);
+    if (!stored) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}; run \`refinery demo\` or connect the shop first`);
+    // An OAuth-connected HubSpot portal: a token about to expire is refreshed (and saved) first.
+    const settings = await ensureFreshHubSpotToken(store, shopId, stored, deps);
     if (!settings.shopify) throw new RefineryError('AUTH', `shop ${shopId} has no Shopify access token configured`);
     const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) };
     return {

@@ -2,6 +2,7 @@
 import { contactsStream } from '../../connectors/hubspot/contacts-stream.ts';
 import { parseContactCheckpoint } from '../../connectors/hubspot/contact-checkpoint.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
+import { loadSuppression } from '../privacy/suppression.ts';
 import type { Store } from '../store/store.ts';
 
 export interface HubSpotPullResult {
@@ -25,9 +26,13 @@ export async function pullHubSpot(
     { client, full: options.full, onSkip: (id, reason) => skipped.push({ id, reason }), onProgress: (s, e) => options.progress(s, e) },
     previous,
   );
+  // Contacts of customers redacted earlier (customers/redact) are not stored again.
+  const suppression = await loadSuppression(store, shopId);
   for await (const page of pages) {
-    await store.savePage(shopId, { contacts: page.records, checkpoint: { stream: contactsStream.name, value: page.checkpoint } });
-    contacts += page.records.length;
+    const kept = suppression.filterPage({ contacts: page.records });
+    await store.savePage(shopId, { ...kept.page, checkpoint: { stream: contactsStream.name, value: page.checkpoint } });
+    for (const c of page.records) if (suppression.contact(c)) skipped.push({ id: c.id, reason: 'suppressed: the customer was redacted' });
+    contacts += page.records.length - kept.dropped;
   }
   return { contacts, mode, skipped };
 }

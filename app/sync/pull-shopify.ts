@@ -4,6 +4,7 @@ import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
 import { parseCheckpoint } from '../../connectors/shopify/checkpoint.ts';
 import type { ConnectorStream } from '../../connectors/shopify/stream.ts';
 import { customersStream, ordersStream } from '../../connectors/shopify/streams.ts';
+import { loadSuppression } from '../privacy/suppression.ts';
 import type { Store } from '../store/store.ts';
 
 export interface PullResult {
@@ -27,12 +28,15 @@ async function pullStream<T extends Customer | Order>(
     { client, full: options.full, pageSize: options.pageSize, pollIntervalMs: options.pollIntervalMs, onProgress: (s, e) => options.progress(s, e) },
     previous,
   );
+  // Customers redacted earlier (customers/redact), and their orders, are not stored again.
+  const suppression = await loadSuppression(store, shopId);
+  let suppressed = 0;
   for await (const page of pages) {
     const records = page.records;
-    await store.savePage(shopId, {
-      ...(stream.model === 'customer' ? { customers: records as Customer[] } : { orders: records as Order[] }),
-      checkpoint: { stream: stream.name, value: page.checkpoint },
-    });
+    const kept = suppression.filterPage(stream.model === 'customer' ? { customers: records as Customer[] } : { orders: records as Order[] });
+    suppressed += kept.dropped;
+    await store.savePage(shopId, { ...kept.page, checkpoint: { stream: stream.name, value: page.checkpoint } });
+    if (kept.dropped > 0) options.progress(stream.name, `${suppressed} records of redacted customers dropped`);
     read += records.length;
     if (records.length > 0) options.progress(stream.name, `${read.toLocaleString('en')} saved`);
   }

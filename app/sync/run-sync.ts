@@ -1,6 +1,7 @@
 // One sync run for one shop: pull (Shopify, and HubSpot when connected) -> store -> people and
 // segments -> diff -> push to each platform, recorded as a run.
 import { RefineryError, describeError, isRetriable } from '../../core/errors.ts';
+import { writableMemberships } from '../../core/consent-policy.ts';
 import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { shopifyMemberships } from '../../core/identity.ts';
 import { createPlatformClients } from './platform-clients.ts';
@@ -94,9 +95,12 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     if (refined.clusterModel) await store.saveModelState(options.shopId, CLUSTER_MODEL_STATE, refined.clusterModel, deps.now().toISOString());
     await store.saveModelState(options.shopId, SCORING_SNAPSHOT_STATE, refined.snapshot, deps.now().toISOString());
 
-    // Holdouts: a deterministic share of each segment is kept out of every write-back.
+    // Holdouts: a deterministic share of each segment is kept out of every write-back. Under the
+    // 'subscribed-only' consent policy, people without marketing consent are not written at all
+    // (nor counted in a holdout cohort): the split is drawn from the people the policy allows.
     const holdout = await ensureHoldoutSettings(store, options.shopId, settings, deps);
-    const split = splitMemberships(computed.memberships, { salt: holdout.salt, share: holdout.share });
+    const writable = writableMemberships(computed.memberships, computed.identity.people, settings.consentPolicy);
+    const split = splitMemberships(writable, { salt: holdout.salt, share: holdout.share });
     let heldOut = 0;
     for (const members of split.holdout.values()) heldOut += members.size;
     report.holdout = { share: holdout.share, heldOutMemberships: heldOut, cohortsStarted: 0 };

@@ -69,6 +69,8 @@ export interface SyncDeps {
   progress: (stage: string, message: string) => void;
   /** Platform budgets shared by every worker (Redis); absent: this process's own. */
   budgets?: SharedBudgets;
+  /** The HubSpot public app, to refresh OAuth tokens (AppConfig.hubspotApp); absent: no refresh. */
+  hubspotOAuth?: { clientId: string; clientSecret: string } | null;
 }
 
 export interface SyncOptions {

@@ -27,3 +27,37 @@ export const SHOPIFY_LIMITS = {
   bulkSlotWaitMs: 5000,
   bulkSlotWaits: 40,
 } as const;
+
+/**
+ * Access scopes each Admin API root field the connector calls needs (shopify.dev reference of each
+ * field): the scopes the app requests follow from the operations it uses. Bulk operations, staged
+ * uploads and bulkOperation reads need no scope of their own (the inner query or mutation does).
+ */
+export const SHOPIFY_OPERATION_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  customers: ['read_customers'],
+  customersCount: ['read_customers'],
+  // Orders older than 60 days need read_all_orders on top of read_orders: the models read the
+  // store's whole history.
+  orders: ['read_orders', 'read_all_orders'],
+  ordersCount: ['read_orders', 'read_all_orders'],
+  order: ['read_orders', 'read_all_orders'],
+  // Tags on customers (the mutations the tag bulk mutation runs).
+  tagsAdd: ['write_customers'],
+  tagsRemove: ['write_customers'],
+  segments: ['read_customers'],
+  segmentCreate: ['write_customers'],
+  segmentUpdate: ['write_customers'],
+  segmentDelete: ['write_customers'],
+  bulkOperationRunQuery: [],
+  bulkOperationRunMutation: [],
+  bulkOperation: [],
+  stagedUploadsCreate: [],
+};
+
+/** Scopes the app extensions need: the web pixel (created with webPixelCreate) and its events. */
+export const SHOPIFY_EXTENSION_SCOPES: readonly string[] = ['write_pixels', 'read_customer_events'];
+
+/** Every scope the app needs; shopify.app.toml requests exactly these. */
+export const SHOPIFY_REQUIRED_SCOPES: readonly string[] = [
+  ...new Set([...Object.values(SHOPIFY_OPERATION_SCOPES).flat(), ...SHOPIFY_EXTENSION_SCOPES]),
+].sort();

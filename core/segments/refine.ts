@@ -17,7 +17,7 @@ import type { FeatureRow as PredictRow } from '../predict/feature-rows.ts';
 import { predictFromOrders, type OrderEvent, type PredictionTarget } from '../predict/time-split.ts';
 import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, type RfmScore } from '../rfm.ts';
-import { compileRule, DEFAULT_CATALOGUE, parseRule } from '../rules/index.ts';
+import { compileRule, DEFAULT_CATALOGUE, parseRule, type RuleRecord } from '../rules/index.ts';
 import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
 import { rfmBoundaries } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
@@ -184,6 +184,30 @@ function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores, kee
   return { status: 'done', people: summaries.length, ...bg.params, spendModel: gg.ok };
 }
 
+/**
+ * The record each person's rule segments are evaluated against (rule-record.ts), one person at a
+ * time: the batch uses it for stored rules, the admin API for a rule's live size before saving.
+ */
+export function* personRuleRecords(
+  input: Pick<RefineInput, 'people' | 'rfm' | 'aggregates' | 'featuresNow' | 'productTypes'>,
+  scoresOf: (personId: string) => PersonScores,
+): Generator<{ personId: string; record: RuleRecord }> {
+  const rfmOf = new Map(input.rfm.map((r) => [r.customerId, r]));
+  const aggregateOf = new Map(input.aggregates.map((a) => [a.customerId, a]));
+  const featuresOf = new Map(input.featuresNow.rows.map((r) => [r.personId, r.values]));
+  for (const person of input.people) {
+    const record = ruleRecordOf({
+      person,
+      rfm: rfmOf.get(person.personId),
+      aggregate: aggregateOf.get(person.personId),
+      features: featuresOf.get(person.personId),
+      scores: scoresOf(person.personId),
+      productTypes: input.productTypes.get(person.personId) ?? [],
+    });
+    yield { personId: person.personId, record };
+  }
+}
+
 export function refineSegments(input: RefineInput): RefinedSegments {
   const horizonDays = input.options?.horizonDays ?? REFINE_DEFAULTS.horizonDays;
   const minMicroSize = input.options?.minMicroSize ?? REFINE_DEFAULTS.minMicroSize;
@@ -312,19 +336,8 @@ export function refineSegments(input: RefineInput): RefinedSegments {
       memberships.set(definition.key, members);
       compiled.push({ segmentKey: definition.key, predicate: compileRule(parsed.rule, { asOf: t }), members, key: stored.key });
     }
-    const rfmOf = new Map(input.rfm.map((r) => [r.customerId, r]));
-    const aggregateOf = new Map(input.aggregates.map((a) => [a.customerId, a]));
-    const featuresOf = new Map(input.featuresNow.rows.map((r) => [r.personId, r.values]));
-    for (const person of input.people) {
-      const record = ruleRecordOf({
-        person,
-        rfm: rfmOf.get(person.personId),
-        aggregate: aggregateOf.get(person.personId),
-        features: featuresOf.get(person.personId),
-        scores: scoresOf(person.personId),
-        productTypes: input.productTypes.get(person.personId) ?? [],
-      });
-      for (const c of compiled) if (c.predicate(record)) c.members.add(person.personId);
+    for (const { personId, record } of personRuleRecords(input, scoresOf)) {
+      for (const c of compiled) if (c.predicate(record)) c.members.add(personId);
     }
     for (const c of compiled) rules.push({ key: c.key, segmentKey: c.segmentKey, size: c.members.size });
   }

@@ -92,6 +92,37 @@ test('a signed webhook is acknowledged and enqueued once per event id; a forged 
   // Tampered body with the original signature.
   assert.equal((await deliver(body.replace('"10.00"', '"0.01"'), headersFor(body))).status, 401);
   assert.equal(enqueued.length, before, 'nothing enqueued for a bad signature');
+
+  // The same event again (Shopify's retry, or a replay): acknowledged as a duplicate, not enqueued,
+  // even once the first job has left the queue (the ids are kept in the store).
+  const again = await deliver(body, headersFor(body));
+  assert.equal(again.status, 200);
+  assert.deepEqual(await again.json(), { duplicate: true });
+  assert.equal(enqueued.length, before);
+});
+
+test('replays of old deliveries are refused; unknown topics are acknowledged and counted; bulk_operations/finish needs no work', async () => {
+  const body = JSON.stringify(orderWebhookBody({ orderId: 2, customer: null, at: new Date().toISOString(), total: 5 }));
+  const before = enqueued.length;
+  const old = new Date(Date.now() - 49 * 3600_000).toISOString();
+  const stale = await deliver(body, headersFor(body, { 'X-Shopify-Event-Id': 'evt-old', 'X-Shopify-Triggered-At': old }));
+  assert.equal(stale.status, 200);
+  assert.equal(((await stale.json()) as { ignored: string }).ignored, 'stale delivery');
+  // A retry four hours later keeps the event's trigger time and is taken.
+  const retry = await deliver(body, headersFor(body, { 'X-Shopify-Event-Id': 'evt-retry', 'X-Shopify-Triggered-At': new Date(Date.now() - 4 * 3600_000).toISOString() }));
+  assert.deepEqual(await retry.json(), { queued: true });
+  for (const n of [1, 2]) {
+    const unknown = await deliver(body, headersFor(body, { 'X-Shopify-Topic': 'products/create', 'X-Shopify-Event-Id': `evt-p${n}` }));
+    assert.equal(unknown.status, 200);
+    assert.deepEqual(await unknown.json(), { ignored: 'unknown topic', count: n, topic: 'products/create' });
+  }
+  const finished = await deliver('{"admin_graphql_api_id":"gid://shopify/BulkOperation/1"}', headersFor('{"admin_graphql_api_id":"gid://shopify/BulkOperation/1"}', { 'X-Shopify-Topic': 'bulk_operations/finish', 'X-Shopify-Event-Id': 'evt-bulk' }));
+  assert.equal(finished.status, 200);
+  assert.equal(enqueued.length, before + 1, 'only the retry was enqueued');
+  const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+  const stats = (await (await fetch(`${base}/admin/webhooks/stats`, { headers: { authorization: auth } })).json()) as { shopify: { acknowledgedWithoutWork: Record<string, number> } };
+  assert.equal(stats.shopify.acknowledgedWithoutWork['unknown topic'], 2);
+  assert.equal(stats.shopify.acknowledgedWithoutWork['stale delivery'], 1);
 });
 
 test('webhook bad input: missing headers, a malformed shop, JSON that does not parse, an oversized body, an unknown shop', async () => {
@@ -107,7 +138,7 @@ test('webhook bad input: missing headers, a malformed shop, JSON that does not p
   assert.equal((await deliver(huge, headersFor(huge))).status, 413);
   const other = await deliver(body, headersFor(body, { 'X-Shopify-Shop-Domain': 'not-ours.myshopify.com' }));
   assert.equal(other.status, 200, 'a signed delivery for a shop we do not serve is acknowledged');
-  assert.deepEqual(await other.json(), { ignored: 'unknown shop' });
+  assert.equal(((await other.json()) as { ignored: string }).ignored, 'unknown shop');
 });
 
 test('the queue dashboard and sync now need the admin credentials', async () => {
@@ -121,7 +152,7 @@ test('the queue dashboard and sync now need the admin credentials', async () => 
   const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: auth } });
   assert.equal(api.status, 200);
   const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-  assert.deepEqual(names, ['ingest', 'push-hubspot', 'push-shopify', 'scoring', 'sync-full', 'sync-incremental']);
+  assert.deepEqual(names, ['ingest', 'privacy', 'push-hubspot', 'push-shopify', 'scoring', 'sync-full', 'sync-incremental']);
 
   assert.equal((await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST' })).status, 401);
   const queued = await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST', headers: { authorization: auth } });

@@ -2,6 +2,7 @@
 // Bad rows are reported with their line numbers and skipped; good rows are kept.
 import { RefineryError } from '../../../core/errors.ts';
 import { readOrderFile } from '../../import/read-order-file.ts';
+import { loadSuppression } from '../../privacy/suppression.ts';
 import type { CliContext } from '../context.ts';
 import { resolveShop } from '../context.ts';
 
@@ -21,10 +22,15 @@ export async function importCommand(ctx: CliContext, positionals: string[], flag
   }
   const now = new Date().toISOString();
   await ctx.store.ensureShop(shopId, now);
-  await ctx.store.savePage(shopId, { customers: result.customers });
-  for (let i = 0; i < result.orders.length; i += PAGE) {
-    await ctx.store.savePage(shopId, { orders: result.orders.slice(i, i + PAGE) });
-    ctx.progress.update('import', `saved ${Math.min(i + PAGE, result.orders.length)} of ${result.orders.length} orders`);
+  // Customers redacted earlier (customers/redact), and their orders, are not stored again.
+  const suppression = await loadSuppression(ctx.store, shopId);
+  const customers = suppression.filterPage({ customers: result.customers });
+  const orders = suppression.filterPage({ orders: result.orders });
+  await ctx.store.savePage(shopId, customers.page);
+  const kept = orders.page.orders ?? [];
+  for (let i = 0; i < kept.length; i += PAGE) {
+    await ctx.store.savePage(shopId, { orders: kept.slice(i, i + PAGE) });
+    ctx.progress.update('import', `saved ${Math.min(i + PAGE, kept.length)} of ${kept.length} orders`);
   }
   const summary = {
     shop: shopId,
@@ -36,6 +42,7 @@ export async function importCommand(ctx: CliContext, positionals: string[], flag
     guestOrders: result.stats.guestOrders,
     cancelledOrders: result.stats.cancelledOrders,
     rejectedRows: result.errors.length,
+    suppressedRecords: customers.dropped + orders.dropped,
     errors: result.errors,
   };
   if (flags.json) {

@@ -1,8 +1,8 @@
 // `refinery report models|clusters|quality`: the analysis reports on a shop's stored data.
-import { findClusters } from '../../../core/clusters/cluster-run.ts';
 import { RefineryError } from '../../../core/errors.ts';
 import { MS_PER_DAY } from '../../../core/instant.ts';
 import { describeLift } from '../../../core/holdout/lift.ts';
+import { analyseClusters } from '../../analysis/cluster-report.ts';
 import { liftReport } from '../../analysis/lift-report.ts';
 import { modelReport } from '../../analysis/model-report.ts';
 import { readHistory } from '../../analysis/read-history.ts';
@@ -11,7 +11,6 @@ import { resolveShop } from '../context.ts';
 import { percent, table } from '../format.ts';
 
 const USAGE = 'usage: refinery report models --as-of DATE [--horizon DAYS] | report clusters [--as-of DATE] | report quality [--as-of DATE] | report lift [--segment KEY] [--as-of DATE]  (each with [--shop S] [--json])';
-const CLUSTER_SEED = 20_260_101;
 
 function parseDate(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
@@ -58,7 +57,7 @@ export async function reportCommand(ctx: CliContext, positionals: string[], flag
 
   if (which === 'clusters') {
     const table0 = history.snapshots.get('asOf');
-    const run = findClusters(table0?.rows ?? [], { seed: CLUSTER_SEED });
+    const run = analyseClusters(table0);
     if (run.status === 'skipped') {
       if (flags.json) return print(ctx, { status: 'skipped', reason: run.reason, people: run.people, peopleWithOrders: run.peopleWithOrders, minPeople: run.minPeople });
       ctx.out(`no clusters for ${shopId}: ${run.reason.message}`);

@@ -3,14 +3,12 @@
 import { RefineryError } from '../../../core/errors.ts';
 import { DEFAULT_CATALOGUE, formatRule, parseRule, type RuleError } from '../../../core/rules/index.ts';
 import { ruleSegmentKey } from '../../../core/segments/segment-definitions.ts';
-import { validateSegmentKey } from '../../../core/segment-tags.ts';
+import { MAX_RULE_NAME_LENGTH, ruleKeyProblem } from '../../../core/segments/rule-segment-input.ts';
 import type { CliContext } from '../context.ts';
 import { resolveShop } from '../context.ts';
 import { table } from '../format.ts';
 
 const USAGE = 'usage: refinery rules [list] | rules add KEY --name NAME --rule RULE | rules remove KEY | rules check --rule RULE  (each with [--shop S] [--json])';
-export const MAX_RULE_KEY_LENGTH = 60;
-export const MAX_RULE_NAME_LENGTH = 100;
 
 /** The rule text with a caret line under each error, for a terminal. */
 export function showRuleErrors(text: string, errors: readonly RuleError[]): string {
@@ -27,9 +25,8 @@ export function showRuleErrors(text: string, errors: readonly RuleError[]): stri
 
 function checkKey(key: string | undefined): string {
   if (key === undefined) throw new RefineryError('INPUT', `a rule segment needs a KEY\n${USAGE}`);
-  if (key.length > MAX_RULE_KEY_LENGTH || !validateSegmentKey(key).valid) {
-    throw new RefineryError('INPUT', `rule key "${key}" must be a lower-case slug (letters, digits and single dashes) of at most ${MAX_RULE_KEY_LENGTH} characters, e.g. vip-subscribers`);
-  }
+  const problem = ruleKeyProblem(key);
+  if (problem !== null) throw new RefineryError('INPUT', problem);
   return key;
 }
 

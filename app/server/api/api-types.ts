@@ -127,6 +127,14 @@ export interface RuleSaveRequest {
   rule: string;
 }
 
+/** The 422 body of PUT /api/rules/:key when the rule does not parse: the ApiError plus the parser's problems. */
+export type RuleSaveErrorResponse = ApiError & { problems: RuleProblem[] };
+
+/** DELETE /api/rules/:key -> 200 */
+export interface RuleDeleteResponse {
+  deleted: string;
+}
+
 export type ConsentPolicy = 'all' | 'subscribed-only';
 
 /** GET /api/settings; PUT /api/settings takes SettingsUpdate and returns SettingsResponse. */

@@ -7,6 +7,7 @@ import { prepareWrites } from './contact-store.ts';
 import { customWebhook } from './custom-webhook.ts';
 import { PortalState } from './portal-state.ts';
 import { parseTimestamp, toIso } from './property-values.ts';
+import { OAuthState } from './oauth.ts';
 import { createRequestHandler } from './server.ts';
 import type { ServerState } from './server.ts';
 import type { ContactSnapshot, EmulatorOptions, HubSpotEmulator, PortalOptions, SeedContact, SeedData, SeedResult, SeedValue } from './types.ts';
@@ -44,7 +45,7 @@ function seedOne(portal: PortalState, contact: SeedContact): ContactRecord {
 }
 
 export async function createHubSpotEmulator(options: EmulatorOptions = {}): Promise<HubSpotEmulator> {
-  const state: ServerState = { origin: '', portalsById: new Map(), portalsByToken: new Map() };
+  const state: ServerState = { origin: '', portalsById: new Map(), portalsByToken: new Map(), oauth: new OAuthState() };
   const server = createServer(createRequestHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -68,6 +69,12 @@ export async function createHubSpotEmulator(options: EmulatorOptions = {}): Prom
 
   return {
     origin: state.origin,
+    configureOAuthApp(app): void {
+      state.oauth.app = { ...app };
+    },
+    oauthStats() {
+      return { ...state.oauth.stats };
+    },
     addPortal(portalId: number, opts: PortalOptions): void {
       if (state.portalsById.has(portalId)) throw new Error(`Portal ${portalId} already exists`);
       if (!opts.accessToken) throw new Error('addPortal needs an accessToken');

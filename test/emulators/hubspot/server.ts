@@ -13,15 +13,19 @@ import { listRoutes } from './routes-lists.ts';
 import { membershipRoutes } from './routes-memberships.ts';
 import { propertyRoutes } from './routes-properties.ts';
 import { searchRoutes } from './routes-search.ts';
+import { accountRoutes } from './routes-account.ts';
+import { authorizeRoute, tokenRoute, type OAuthState } from './oauth.ts';
 import type { Fault } from './types.ts';
 
 export interface ServerState {
   origin: string;
   readonly portalsById: Map<number, PortalState>;
   readonly portalsByToken: Map<string, PortalState>;
+  /** The public app's OAuth (oauth.ts). */
+  readonly oauth: OAuthState;
 }
 
-const ROUTES: Route[] = [...searchRoutes, ...batchRoutes, ...contactRoutes, ...propertyRoutes, ...membershipRoutes, ...listRoutes];
+const ROUTES: Route[] = [...accountRoutes, ...searchRoutes, ...batchRoutes, ...contactRoutes, ...propertyRoutes, ...membershipRoutes, ...listRoutes];
 const MAX_BODY = 10 * 1024 * 1024;
 const FAULT_MESSAGES: Record<number, string> = {
   500: 'internal error',
@@ -45,7 +49,10 @@ function matchRoute(method: string, path: string): { route: Route; params: strin
 function authenticate(state: ServerState, req: IncomingMessage): PortalState | undefined {
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  return match ? state.portalsByToken.get(match[1] ?? '') : undefined;
+  const token = match?.[1] ?? '';
+  const expires = state.oauth.expiry.get(token);
+  if (expires !== undefined && expires < Date.now()) return undefined;
+  return match ? state.portalsByToken.get(token) : undefined;
 }
 
 function rateHeaders(portal: PortalState, now: number): Record<string, string> {
@@ -101,6 +108,8 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/health') return sendJson(res, 200, { ok: true });
+    if (path === '/oauth/authorize' && method === 'GET') return authorizeRoute(state.oauth, url, res);
+    if (path === '/oauth/v1/token' && method === 'POST') return tokenRoute(state.oauth, state.portalsById, state.portalsByToken, req, res);
     const portal = authenticate(state, req);
     if (!portal) return sendJson(res, 401, errorBody(AUTH_MESSAGE, 'INVALID_AUTHENTICATION'));
     const fault = portal.faults.take(method, path);

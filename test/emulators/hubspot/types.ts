@@ -1,5 +1,6 @@
 // Public types of the HubSpot CRM emulator: portals, seed contacts, faults, webhooks, stats and
 // the handle returned by createHubSpotEmulator.
+import type { OAuthAppOptions } from './oauth.ts';
 
 /** A property value as tests may give it; stored and answered as a string, as HubSpot does. */
 export type SeedValue = string | number | boolean | null | undefined;
@@ -217,6 +218,10 @@ export interface PropertyGroupSnapshot {
 export interface HubSpotEmulator {
   readonly origin: string;
   close(): Promise<void>;
+  /** The public app whose OAuth installs the emulator approves (for one portal): see oauth.ts. */
+  configureOAuthApp(app: OAuthAppOptions): void;
+  /** Authorization codes exchanged and refreshes done. */
+  oauthStats(): { authorizationCodes: number; refreshes: number };
   addPortal(portalId: number, options: PortalOptions): void;
   seed(portalId: number, data: SeedData): Promise<SeedResult>;
   /** Changes properties as HubSpot itself would (read-only ones included; unknown names throw): bumps lastmodifieddate when a value changes, fires webhooks. */

@@ -16,6 +16,8 @@ import { customerTotals } from './resolvers-customer.ts';
 import { ADMIN_API_VERSION, loadAdminSchema } from './schema-loader.ts';
 import { segmentSnapshot } from './segment-store.ts';
 import { evaluateSegment } from './segments-ql.ts';
+import { InstallState } from './app-install.ts';
+import { embeddedQuery } from './admin-frame.ts';
 import { createRequestHandler } from './server.ts';
 import type { ServerState } from './server.ts';
 import { DEFAULT_SCOPES, ShopState } from './shop-state.ts';
@@ -52,7 +54,9 @@ export async function createShopifyEmulator(options: EmulatorOptions = {}): Prom
   // Bulk results can be large: remove them even when the process ends without close().
   const removeWorkDir = (): void => rmSync(workDir, { recursive: true, force: true });
   process.once('exit', removeWorkDir);
-  const state: ServerState = { core: null, shops: new Map(), apiVersion: ADMIN_API_VERSION };
+  const install = new InstallState();
+  install.app = options.app ?? null;
+  const state: ServerState = { core: null, shops: new Map(), apiVersion: ADMIN_API_VERSION, install };
   const server = createServer(createRequestHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,6 +94,15 @@ export async function createShopifyEmulator(options: EmulatorOptions = {}): Prom
   return {
     origin: core.origin,
     apiVersion: ADMIN_API_VERSION,
+    configureApp(app): void {
+      install.app = { ...app };
+    },
+    embeddedAppQuery(domain, userId): URLSearchParams {
+      return embeddedQuery(install, shopOf(domain).domain, userId);
+    },
+    issuedAccessTokens(domain) {
+      return install.issued.filter((entry) => entry.shop === domain).map(({ grant, online }) => ({ grant, online }));
+    },
     addShop(domain: string, opts: ShopOptions): void {
       if (state.shops.has(domain)) throw new Error(`Shop ${domain} already exists`);
       const shop = new ShopState(

@@ -8,15 +8,21 @@ import { BodyTooLargeError, applyRequestFault, readBody, sendJson, sendXml, xmlE
 import type { ShopState } from './shop-state.ts';
 import { MAX_STAGED_UPLOAD_BYTES, STAGED_UPLOAD_BUCKET } from './staged-upload-store.ts';
 import { isActive } from './bulk-operation-record.ts';
+import { accessTokenRoute, authorizeRoute, type InstallState } from './app-install.ts';
+import { adminPageRoute, appBridgeRoute, sessionTokenRoute } from './admin-frame.ts';
 
 export interface ServerState {
   core: EmulatorCore | null;
   readonly shops: Map<string, ShopState>;
   readonly apiVersion: string;
+  /** The app being installed (app-install.ts, admin-frame.ts). */
+  readonly install: InstallState;
 }
 
 const GRAPHQL_PATH = /^\/shops\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/;
 const BULK_PATH = /^\/bulk\/(\d+)\.jsonl$/;
+const OAUTH_PATH = /^\/shops\/([^/]+)\/admin\/oauth\/(access_token|authorize)$/;
+const ADMIN_APP_PATH = /^\/admin\/apps\/([^/]+)$/;
 const MAX_GRAPHQL_BODY = 10 * 1024 * 1024;
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
 
@@ -26,7 +32,7 @@ async function graphqlRoute(state: ServerState, core: EmulatorCore, match: RegEx
   if (version !== state.apiVersion) return sendJson(res, 404, { errors: 'Not Found' });
   const shop = state.shops.get(shopDomain);
   const token = req.headers['x-shopify-access-token'];
-  if (!shop || typeof token !== 'string' || token !== shop.accessToken) return sendJson(res, 401, { errors: INVALID_TOKEN });
+  if (!shop || typeof token !== 'string' || (token !== shop.accessToken && !shop.issuedTokens.has(token))) return sendJson(res, 401, { errors: INVALID_TOKEN });
   const fault = shop.faults.takeRequestFault('graphql');
   if (fault) return applyRequestFault(shop, fault, req, res);
   let payload: unknown;
@@ -94,7 +100,19 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const core = state.core;
     if (!core) return sendJson(res, 503, { errors: 'Emulator starting' });
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const oauth = OAUTH_PATH.exec(path);
+    if (oauth) {
+      const shop = state.shops.get(decodeURIComponent(oauth[1] ?? ''));
+      if (oauth[2] === 'access_token' && req.method === 'POST') return accessTokenRoute(state.install, shop, req, res);
+      if (oauth[2] === 'authorize' && req.method === 'GET') return authorizeRoute(state.install, shop, url, res);
+      return sendJson(res, 405, { errors: 'Method Not Allowed' });
+    }
+    const adminApp = ADMIN_APP_PATH.exec(path);
+    if (adminApp && req.method === 'GET') return adminPageRoute(state.install, state.shops, decodeURIComponent(adminApp[1] ?? ''), url, res);
+    if (path === '/admin/session-token') return sessionTokenRoute(state.install, state.shops, url, req, res);
+    if (path === '/shopifycloud/app-bridge.js' && req.method === 'GET') return appBridgeRoute(req, res);
     const graphql = GRAPHQL_PATH.exec(path);
     if (graphql) {
       if (req.method !== 'POST') return sendJson(res, 405, { errors: 'Method Not Allowed' });

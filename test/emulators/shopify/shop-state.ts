@@ -43,6 +43,8 @@ export class ShopState {
   readonly bucket: LeakyBucket;
   readonly faults = new FaultQueue();
   readonly bulkOperations: BulkOperationRecord[] = [];
+  /** Online access tokens issued by an install (app-install.ts); the offline token is accessToken. */
+  readonly issuedTokens = new Set<string>();
   readonly stats: MutableStats = { queries: 0, mutations: 0, bulkQueries: 0, bulkMutations: 0, throttled: 0, errors: 0, faults: 0, costSpent: 0 };
   private readonly sortCache = new SortedOrderCache();
 

@@ -1,5 +1,6 @@
 // Public types of the Shopify Admin GraphQL emulator: seed records, faults, stats and the
 // emulator handle returned by createShopifyEmulator.
+import type { EmulatorApp } from './app-install.ts';
 
 export type EmailMarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'UNSUBSCRIBED' | 'PENDING' | 'INVALID';
 export type MarketingOptInLevel = 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
@@ -183,12 +184,20 @@ export interface EmulatorOptions {
   maximumAvailable?: number;
   /** Default pause between bulk operation chunks (ms); 0 by default. */
   bulkDelayMs?: number;
+  /** The app that installs on the shops (client id and secret, its URL): see app-install.ts. */
+  app?: EmulatorApp;
 }
 
 export interface ShopifyEmulator {
   readonly origin: string;
   readonly apiVersion: string;
   close(): Promise<void>;
+  /** Sets (or replaces) the app that installs on the shops: OAuth, token exchange, admin page. */
+  configureApp(app: EmulatorApp): void;
+  /** The query the admin adds to the embedded app's URL (embedded, host, id_token, shop, hmac...). */
+  embeddedAppQuery(shop: string, userId?: string): URLSearchParams;
+  /** Access tokens issued to the app for a shop, oldest first. */
+  issuedAccessTokens(shop: string): Array<{ grant: 'token-exchange' | 'authorization-code'; online: boolean }>;
   addShop(shop: string, opts: ShopOptions): void;
   /** Appends records; sync iterables are consumed before the promise is created. */
   seed(shop: string, data: SeedData): Promise<SeedResult>;

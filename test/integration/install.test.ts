@@ -1,0 +1,308 @@
+// Installing the Shopify app and connecting HubSpot, end to end through the unmodified SDKs against
+// the emulators: token exchange on the embedded load (session and token stored sealed, a sync's
+// GraphQL call works with the exchanged token), the OAuth code flow, session-token authentication
+// of /api (401 / 403 as JSON, one shop per token), HubSpot private-app and OAuth connections (with
+// refresh), secret rotation through the CLI, and app/uninstalled forgetting the installation.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, before, test } from 'node:test';
+import type { Express } from 'express';
+import { createHubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
+import type { HubSpotAppConfig } from '../../app/config.ts';
+import type { JobQueue } from '../../app/jobs/job-types.ts';
+import { createServer } from '../../app/server/create-server.ts';
+import { forgetInstallation } from '../../app/server/forget-installation.ts';
+import { createShopifyApp, type RefineryShopifyApp } from '../../app/server/shopify-app.ts';
+import { createStore } from '../../app/store/create-store.ts';
+import { createSecretBox, parseKeyRing } from '../../app/store/secret-box.ts';
+import type { Store } from '../../app/store/store.ts';
+import { createPlatformClients } from '../../app/sync/platform-clients.ts';
+import { realSleep } from '../../connectors/shared/with-retry.ts';
+import { createHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot/index.ts';
+import { createShopifyEmulator, signSessionToken, type ShopifyEmulator } from '../emulators/shopify/index.ts';
+import { runCli } from '../support/run-cli.ts';
+
+const API_KEY = 'refinery-test-client-id';
+const API_SECRET = `shpss_${randomBytes(8).toString('hex')}`;
+const SHOP_A = 'install-a.myshopify.com';
+const SHOP_B = 'install-b.myshopify.com';
+const SHOP_C = 'install-c.myshopify.com';
+const TOKENS: Record<string, string> = { [SHOP_A]: 'shpat_offline_a', [SHOP_B]: 'shpat_offline_b', [SHOP_C]: 'shpat_offline_c' };
+const KEY_OLD = `old:${randomBytes(32).toString('base64')}`;
+const KEY_NEW = `new:${randomBytes(32).toString('base64')}`;
+const PORTAL = 4242;
+const PORTAL_TOKEN = 'pat-na1-good-token';
+
+let dir: string;
+let dbPath: string;
+let shopifyEmu: ShopifyEmulator;
+let hubspotEmu: HubSpotEmulator;
+let store: Store;
+let shopify: RefineryShopifyApp;
+let server: Server;
+let base = '';
+let hubspotApp: HubSpotAppConfig;
+const logs: string[] = [];
+const deps = () => ({ now: () => new Date(), sleep: realSleep, random: Math.random, log: (line: string) => logs.push(line), progress: () => {}, hubspotOAuth: hubspotApp });
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'refinery-install-'));
+  dbPath = join(dir, 'refinery.db');
+  shopifyEmu = await createShopifyEmulator();
+  for (const shop of [SHOP_A, SHOP_B, SHOP_C]) shopifyEmu.addShop(shop, { accessToken: TOKENS[shop] ?? '' });
+  await shopifyEmu.seed(SHOP_A, { customers: [{ id: 1, email: 'one@example.com', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' }] });
+  hubspotEmu = await createHubSpotEmulator();
+  hubspotEmu.addPortal(PORTAL, { accessToken: PORTAL_TOKEN });
+  store = await createStore({ sqlitePath: dbPath, secrets: createSecretBox(parseKeyRing(KEY_OLD)) });
+
+  // The app's URL must be known before the app is built: listen first, then attach express.
+  server = createHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  shopifyEmu.configureApp({ clientId: API_KEY, clientSecret: API_SECRET, appUrl: base });
+  hubspotApp = { clientId: 'hs-client', clientSecret: 'hs-secret', authorizeUrl: `${hubspotEmu.origin}/oauth/authorize`, basePath: hubspotEmu.origin, scopes: 'crm.objects.contacts.read' };
+  hubspotEmu.configureOAuthApp({ clientId: hubspotApp.clientId, clientSecret: hubspotApp.clientSecret, portalId: PORTAL, accessTokenTtlSeconds: 60 });
+
+  shopify = createShopifyApp(
+    { apiKey: API_KEY, apiSecret: API_SECRET, appUrl: base, adminOrigin: shopifyEmu.origin, appBridgeUrl: `${shopifyEmu.origin}/shopifycloud/app-bridge.js` },
+    { store, now: () => new Date(), log: (line) => logs.push(line) },
+  );
+  const queue: JobQueue = { async enqueue() {} };
+  const app: Express = createServer({ store, queue, shopifyApiSecret: API_SECRET, admin: null, now: () => new Date(), shopify: { app: shopify, hubspotApp, hubspotBasePath: hubspotEmu.origin } });
+  // Stand-ins for the UI's document route and the API (whoever owns them): what authentication gives them.
+  app.get('/app', shopify.ensureInstalled(), (_req, res) => {
+    res.type('html').send(`<html><body><div id="app">shell for ${String(res.locals['shopId'])}</div></body></html>`);
+  });
+  app.get('/api/test/whoami', async (_req, res) => {
+    const shopId = String(res.locals['shopId']);
+    res.json({ shopId, hasSettings: (await store.getShopSettings(shopId)) !== null });
+  });
+  server.on('request', app);
+});
+
+after(async () => {
+  if (process.env['INSTALL_TEST_LOGS']) console.log(logs.join('\n'));
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await store.close();
+  await shopifyEmu.close();
+  await hubspotEmu.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The SDK refuses OAuth requests from bots (Node's fetch says "node"): browse like a browser. */
+const BROWSER = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36' };
+
+const token = (shop: string, options: { secret?: string; now?: Date } = {}) =>
+  signSessionToken({ shop, apiKey: API_KEY, apiSecret: options.secret ?? API_SECRET, now: options.now ?? new Date(), userId: 7 });
+
+function api(path: string, options: { token?: string | null; shop?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  const bearer = options.token === undefined ? token(options.shop ?? SHOP_A) : options.token;
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  return fetch(`${base}${path}`, { method: options.method ?? 'GET', headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}), redirect: 'manual' });
+}
+
+function rawDatabaseText(): string {
+  const db = new DatabaseSync(dbPath, { readOnly: true });
+  try {
+    const settings = db.prepare('SELECT settings FROM shops WHERE settings IS NOT NULL').all().map((r) => String(r['settings']));
+    const sessions = db.prepare('SELECT data FROM shopify_sessions').all().map((r) => String(r['data']));
+    return [...settings, ...sessions].join('\n');
+  } finally {
+    db.close();
+  }
+}
+
+test('the embedded load installs by token exchange: session and token stored sealed, and a sync can call GraphQL with them', async () => {
+  const noToken = await fetch(`${base}/app?embedded=1&shop=${SHOP_A}&host=${shopifyEmu.embeddedAppQuery(SHOP_A).get('host')}`);
+  assert.equal(noToken.status, 200);
+  const bounce = await noToken.text();
+  assert.match(bounce, new RegExp(`data-api-key="${API_KEY}" src="${shopifyEmu.origin}/shopifycloud/app-bridge.js"`));
+  assert.equal(await store.loadShopifySession(`offline_${SHOP_A}`), null);
+
+  const query = shopifyEmu.embeddedAppQuery(SHOP_A);
+  const page = await fetch(`${base}/app?${query}`);
+  assert.equal(page.status, 200, await page.clone().text());
+  assert.match(await page.text(), new RegExp(`shell for ${SHOP_A}`));
+  assert.match(page.headers.get('content-security-policy') ?? '', new RegExp(`frame-ancestors https://${SHOP_A}.*${shopifyEmu.origin}`));
+  assert.deepEqual(shopifyEmu.issuedAccessTokens(SHOP_A), [{ grant: 'token-exchange', online: false }]);
+
+  const session = await store.loadShopifySession(`offline_${SHOP_A}`);
+  assert.equal(session?.accessToken, TOKENS[SHOP_A]);
+  assert.equal(session?.isOnline, false);
+  const settings = await store.getShopSettings(SHOP_A);
+  assert.deepEqual(settings?.shopify, { accessToken: TOKENS[SHOP_A], adminOrigin: shopifyEmu.origin });
+  assert.ok(!rawDatabaseText().includes(TOKENS[SHOP_A] ?? '?'), 'the access token is stored in clear');
+
+  const clients = await createPlatformClients(store, deps())(SHOP_A);
+  const data = await clients.shopify.request<{ customers: { nodes: Array<{ id: string }> } }>('install-check', 'query { customers(first: 5) { nodes { id } } }');
+  assert.deepEqual(data.customers.nodes.map((n) => n.id), ['gid://shopify/Customer/1']);
+
+  // A second load with the session stored exchanges nothing.
+  assert.equal((await fetch(`${base}/app?${shopifyEmu.embeddedAppQuery(SHOP_A)}`)).status, 200);
+  assert.equal(shopifyEmu.issuedAccessTokens(SHOP_A).length, 1);
+  // Outside the admin, the page sends the browser into the admin.
+  const outside = await fetch(`${base}/app?shop=${SHOP_A}&host=${query.get('host')}`, { redirect: 'manual' });
+  assert.equal(outside.status, 302);
+  assert.match(outside.headers.get('location') ?? '', new RegExp(`^https://admin\\.shopify\\.com/store/install-a/apps/${API_KEY}`));
+});
+
+test('/api: no token, an expired token or one signed with another secret is 401 JSON; another shop named is 403; a token sees its own shop only', async () => {
+  const missing = await api('/api/test/whoami', { token: null });
+  assert.equal(missing.status, 401);
+  assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+
+  const expired = await api('/api/test/whoami', { token: token(SHOP_A, { now: new Date(Date.now() - 5 * 60_000) }) });
+  assert.equal(expired.status, 401);
+  assert.equal(expired.headers.get('x-shopify-retry-invalid-session-request'), '1');
+  assert.equal(((await expired.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+
+  const forged = await api('/api/test/whoami', { token: token(SHOP_A, { secret: 'shpss_not_ours' }) });
+  assert.equal(forged.status, 401);
+  assert.deepEqual(Object.keys(((await forged.json()) as { error: object }).error).sort(), ['code', 'message']);
+
+  for (const other of [{ path: `/api/test/whoami?shop=${SHOP_B}` }, { path: '/api/test/whoami', headers: { 'X-Shop': SHOP_B } }]) {
+    const response = await api(other.path, { headers: other.headers ?? {} });
+    assert.equal(response.status, 403);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'FORBIDDEN');
+    assert.match(body.error.message, new RegExp(SHOP_B));
+  }
+
+  const own = await api(`/api/test/whoami?shop=${SHOP_A}`);
+  assert.equal(own.status, 200);
+  assert.deepEqual(await own.json(), { shopId: SHOP_A, hasSettings: true });
+  // Shop B's first API call installs B by token exchange; it still only ever sees B.
+  const b = await api('/api/test/whoami', { shop: SHOP_B });
+  assert.deepEqual(await b.json(), { shopId: SHOP_B, hasSettings: true });
+  assert.equal((await store.getShopSettings(SHOP_B))?.shopify?.accessToken, TOKENS[SHOP_B]);
+});
+
+test('the OAuth code flow installs too: /auth -> the grant screen -> /auth/callback; a forged callback is 400', async () => {
+  const begin = await fetch(`${base}/auth?shop=${SHOP_C}`, { headers: BROWSER, redirect: 'manual' });
+  assert.equal(begin.status, 302);
+  const authorize = new URL(begin.headers.get('location') ?? '');
+  assert.equal(authorize.origin, `https://${SHOP_C}`);
+  // The scopes of shopify.app.toml, as the SDK sends them (write_customers implies read_customers).
+  assert.equal(authorize.searchParams.get('scope'), 'write_customers,read_orders,read_all_orders,write_pixels,read_customer_events');
+  const cookies = begin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+
+  const grant = await fetch(`${shopifyEmu.origin}/shops/${SHOP_C}${authorize.pathname}${authorize.search}`, { redirect: 'manual' });
+  assert.equal(grant.status, 302);
+  const callback = new URL(grant.headers.get('location') ?? '');
+  assert.equal(callback.origin + callback.pathname, `${base}/auth/callback`);
+
+  const forged = new URL(callback);
+  forged.searchParams.set('hmac', '0'.repeat(64));
+  const refused = await fetch(forged, { headers: { ...BROWSER, Cookie: cookies }, redirect: 'manual' });
+  assert.equal(refused.status, 400);
+  assert.equal(await store.loadShopifySession(`offline_${SHOP_C}`), null);
+
+  const done = await fetch(callback, { headers: { ...BROWSER, Cookie: cookies }, redirect: 'manual' });
+  assert.equal(done.status, 302, await done.clone().text());
+  assert.equal(done.headers.get('location'), `${shopifyEmu.origin}/admin/apps/${API_KEY}?shop=${SHOP_C}`);
+  assert.equal((await store.loadShopifySession(`offline_${SHOP_C}`))?.accessToken, TOKENS[SHOP_C]);
+  assert.equal((await store.getShopSettings(SHOP_C))?.shopify?.accessToken, TOKENS[SHOP_C]);
+  assert.deepEqual(shopifyEmu.issuedAccessTokens(SHOP_C), [{ grant: 'authorization-code', online: false }]);
+});
+
+test('HubSpot private-app token: checked against the portal, stored sealed; bad input changes nothing; disconnect', async () => {
+  const connect = (body: unknown) => api('/api/hubspot/connect', { method: 'POST', body });
+  const ok = await connect({ accessToken: PORTAL_TOKEN, basePath: hubspotEmu.origin, createContacts: true });
+  assert.equal(ok.status, 200, await ok.clone().text());
+  assert.deepEqual(await ok.json(), { connected: true, portalId: PORTAL, authKind: 'private-app' });
+  const saved = (await store.getShopSettings(SHOP_A))?.hubspot;
+  assert.deepEqual(saved, { accessToken: PORTAL_TOKEN, basePath: hubspotEmu.origin, requestsPerTenSeconds: 100, createContacts: true, portalId: PORTAL, authKind: 'private-app', refreshToken: null, expiresAt: null });
+  assert.ok(!rawDatabaseText().includes(PORTAL_TOKEN));
+
+  const rejected = await connect({ accessToken: 'pat-na1-wrong', basePath: hubspotEmu.origin });
+  assert.equal(rejected.status, 422);
+  assert.equal(((await rejected.json()) as { error: { code: string } }).error.code, 'HUBSPOT_TOKEN_REJECTED');
+  for (const bad of [{ accessToken: '' }, { accessToken: PORTAL_TOKEN, basePath: 'ftp://x' }, { accessToken: PORTAL_TOKEN, extra: 1 }, { accessToken: PORTAL_TOKEN, requestsPerTenSeconds: 0 }, 'text']) {
+    const response = await connect(bad);
+    assert.equal(response.status, 400, JSON.stringify(bad));
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'VALIDATION');
+  }
+  assert.deepEqual((await store.getShopSettings(SHOP_A))?.hubspot, saved);
+
+  const gone = await api('/api/hubspot', { method: 'DELETE' });
+  assert.deepEqual(await gone.json(), { connected: false, disconnectedPortalId: PORTAL });
+  assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
+});
+
+test('HubSpot OAuth: start -> HubSpot grant -> callback stores access and refresh token; an expiring token is refreshed for a sync', async () => {
+  const start = await api('/api/hubspot/oauth/start');
+  const { url } = (await start.json()) as { url: string };
+  assert.ok(url.startsWith(`${hubspotEmu.origin}/oauth/authorize?`));
+  const grant = await fetch(url, { redirect: 'manual' });
+  const callback = new URL(grant.headers.get('location') ?? '');
+  assert.equal(callback.origin + callback.pathname, `${base}/hubspot/oauth/callback`);
+
+  const forged = new URL(callback);
+  forged.searchParams.set('state', `${forged.searchParams.get('state')}x`);
+  assert.equal((await fetch(forged)).status, 400);
+  assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
+
+  const done = await fetch(callback);
+  assert.equal(done.status, 200, await done.clone().text());
+  const hubspot = (await store.getShopSettings(SHOP_A))?.hubspot;
+  assert.equal(hubspot?.authKind, 'oauth');
+  assert.equal(hubspot?.portalId, PORTAL);
+  assert.equal(hubspot?.requestsPerTenSeconds, 110);
+  assert.match(hubspot?.refreshToken ?? '', /^refresh-/);
+  assert.ok(!rawDatabaseText().includes(hubspot?.accessToken ?? '?') && !rawDatabaseText().includes(hubspot?.refreshToken ?? '?'));
+
+  // The token lives 60 s, inside the refresh margin: building the sync's clients refreshes it first.
+  const clients = await createPlatformClients(store, deps())(SHOP_A);
+  assert.equal(hubspotEmu.oauthStats().refreshes, 1);
+  const refreshed = (await store.getShopSettings(SHOP_A))?.hubspot;
+  assert.notEqual(refreshed?.accessToken, hubspot?.accessToken);
+  assert.equal(clients.hubspot?.sdk.config.accessToken, refreshed?.accessToken);
+  const client = createHubSpotClient({ accessToken: refreshed?.accessToken ?? '', basePath: hubspotEmu.origin }, { now: () => Date.now(), sleep: realSleep, random: Math.random });
+  const details = await client.call('details', (sdk) => sdk.apiRequest({ path: '/account-info/v3/details' }));
+  assert.equal(details.status, 200);
+});
+
+test('app/uninstalled: forgetInstallation deletes the sessions and the Shopify token, and keeps the data', async () => {
+  await store.savePage(SHOP_B, { customers: [{ source: 'shopify', id: 'gid://shopify/Customer/9', email: 'b@example.com', marketingState: null, firstName: null, lastName: null, tags: [], createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' }] });
+  const forgotten = await forgetInstallation(store, SHOP_B);
+  assert.deepEqual(forgotten, { known: true, sessions: 1 });
+  assert.deepEqual(await store.findShopifySessionsByShop(SHOP_B), []);
+  assert.equal((await store.getShopSettings(SHOP_B))?.shopify, null);
+  assert.equal(await store.countCustomers(SHOP_B), 1);
+  assert.deepEqual(await forgetInstallation(store, 'never-installed.myshopify.com'), { known: false, sessions: 0 });
+  // Shop A is untouched.
+  assert.equal((await store.getShopSettings(SHOP_A))?.shopify?.accessToken, TOKENS[SHOP_A]);
+});
+
+test('refinery secrets rotate re-seals every secret with the new key, once; then the old key can go', async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, REFINERY_SQLITE_PATH: dbPath, REFINERY_ENCRYPTION_KEYS: `${KEY_NEW},${KEY_OLD}` };
+  delete env['DATABASE_URL'];
+  const first = await runCli(['secrets', 'rotate', '--json'], env);
+  assert.equal(first.code, 0, first.stderr);
+  const report = JSON.parse(first.stdout) as { keyId: string; reencrypted: number; sessions: number };
+  assert.equal(report.keyId, 'new');
+  // Shop A: its Shopify token and HubSpot access and refresh tokens; shop C: its Shopify token (B was
+  // uninstalled); the offline sessions of A and C.
+  assert.equal(report.reencrypted, 6, first.stdout);
+  assert.equal(report.sessions, 2);
+  const second = await runCli(['secrets', 'rotate'], env);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /re-encrypted 0 secret/);
+  assert.ok(!rawDatabaseText().includes('enc:v1:old:'));
+  const newOnly = await createStore({ sqlitePath: dbPath, secrets: createSecretBox(parseKeyRing(KEY_NEW)) });
+  try {
+    assert.equal((await newOnly.getShopSettings(SHOP_A))?.shopify?.accessToken, TOKENS[SHOP_A]);
+    assert.equal((await newOnly.loadShopifySession(`offline_${SHOP_C}`))?.accessToken, TOKENS[SHOP_C]);
+  } finally {
+    await newOnly.close();
+  }
+});
