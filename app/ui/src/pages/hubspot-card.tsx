@@ -1,0 +1,151 @@
+// The HubSpot connection: connected (portal, how, rate limit, disconnect) or a form for a
+// private-app token, with "connect with OAuth" as the other way in.
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Modal, Select, Text, TextField } from '@shopify/polaris';
+import { useState } from 'react';
+import type { HubSpotConnectRequest, SettingsResponse } from '../../../server/api/api-types.ts';
+import { ApiRequestError, errorMessage, issuesByPath } from '../../lib/api-client.ts';
+import { withQuery } from '../../lib/routes.ts';
+import { api } from '../api/api.ts';
+import { useToast } from '../components/toast.tsx';
+
+export const OAUTH_START_PATH = '/api/hubspot/oauth/start';
+
+export function HubSpotCard({ hubspot, onChanged }: { hubspot: SettingsResponse['hubspot']; onChanged: () => void }) {
+  return <Card>{hubspot.connected ? <Connected hubspot={hubspot} onChanged={onChanged} /> : <ConnectForm onChanged={onChanged} />}</Card>;
+}
+
+function Connected({ hubspot, onChanged }: { hubspot: SettingsResponse['hubspot']; onChanged: () => void }) {
+  const toast = useToast();
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  async function disconnect() {
+    setBusy(true);
+    try {
+      await api.delete('/hubspot');
+      toast('HubSpot disconnected');
+      setConfirm(false);
+      onChanged();
+    } catch (error) {
+      toast(`Not disconnected: ${errorMessage(error)}`, { error: true });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div data-testid="hubspot-connected">
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            {`Portal ${hubspot.portalId ?? ''}`}
+          </Text>
+          <Badge tone="success">Connected</Badge>
+        </InlineStack>
+        <Text as="p" tone="subdued">
+          {hubspot.authKind === 'oauth' ? 'Connected with OAuth' : 'Connected with a private-app token'}
+          {hubspot.requestsPerTenSeconds ? ` · at most ${hubspot.requestsPerTenSeconds} requests per 10 seconds` : ''}
+          {hubspot.createContacts ? ' · creates contacts for customers not in HubSpot' : ' · updates existing contacts only'}
+        </Text>
+        <InlineStack>
+          <Button tone="critical" onClick={() => setConfirm(true)}>
+            Disconnect HubSpot
+          </Button>
+        </InlineStack>
+      </BlockStack>
+      <Modal
+        open={confirm}
+        onClose={() => setConfirm(false)}
+        title="Disconnect HubSpot?"
+        primaryAction={{ content: 'Disconnect', destructive: true, loading: busy, onAction: () => void disconnect() }}
+        secondaryActions={[{ content: 'Cancel', onAction: () => setConfirm(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">The stored token is deleted. Lists already in HubSpot stay there but are no longer updated.</Text>
+        </Modal.Section>
+      </Modal>
+    </div>
+  );
+}
+
+function ConnectForm({ onChanged }: { onChanged: () => void }) {
+  const toast = useToast();
+  const [token, setToken] = useState('');
+  const [basePath, setBasePath] = useState('');
+  const [rate, setRate] = useState('100');
+  const [createContacts, setCreateContacts] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
+
+  async function connect() {
+    setBusy(true);
+    setError(null);
+    try {
+      const body: HubSpotConnectRequest = { accessToken: token.trim(), requestsPerTenSeconds: Number(rate), createContacts };
+      if (basePath.trim()) body.basePath = basePath.trim();
+      await api.post('/hubspot/connect', body);
+      toast('HubSpot connected');
+      setToken('');
+      onChanged();
+    } catch (e) {
+      setError({ message: errorMessage(e), fields: e instanceof ApiRequestError ? issuesByPath(e.issues) : {} });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div data-testid="hubspot-connect-form">
+      <BlockStack gap="400">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Connect HubSpot
+          </Text>
+          <span data-testid="hubspot-status" data-connected="false">
+            <Badge>Not connected</Badge>
+          </span>
+        </InlineStack>
+        {error ? (
+          <div data-testid="hubspot-connect-error">
+            <Banner tone="critical" title="HubSpot was not connected" onDismiss={() => setError(null)}>
+              <p>{error.message}</p>
+            </Banner>
+          </div>
+        ) : null}
+        <FormLayout>
+          <TextField
+            id="hubspot-token"
+            label="Private app access token"
+            type="password"
+            value={token}
+            onChange={setToken}
+            autoComplete="off"
+            helpText="In HubSpot: Settings › Integrations › Private apps. Scopes: crm.objects.contacts, crm.lists, crm.schemas.contacts."
+            error={error?.fields['accessToken']}
+          />
+          <FormLayout.Group>
+            <Select
+              id="hubspot-rate"
+              label="HubSpot plan (request limit)"
+              options={[
+                { label: 'Free or Starter: 100 per 10 s', value: '100' },
+                { label: 'Professional or Enterprise: 190 per 10 s', value: '190' },
+              ]}
+              value={rate}
+              onChange={setRate}
+              error={error?.fields['requestsPerTenSeconds']}
+            />
+            <TextField id="hubspot-base-path" label="API address (optional)" value={basePath} onChange={setBasePath} autoComplete="off" placeholder="https://api.hubapi.com" error={error?.fields['basePath']} />
+          </FormLayout.Group>
+          <Checkbox id="hubspot-create-contacts" label="Create HubSpot contacts for customers who are not there yet" checked={createContacts} onChange={setCreateContacts} />
+        </FormLayout>
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Button url={withQuery(OAUTH_START_PATH, window.location.search)} external>
+            Connect with OAuth
+          </Button>
+          <Button variant="primary" onClick={() => void connect()} loading={busy} disabled={token.trim() === ''}>
+            Connect
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </div>
+  );
+}

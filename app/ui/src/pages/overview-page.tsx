@@ -1,0 +1,275 @@
+// Overview: totals, the last run, connections, every segment with its size, revenue share and
+// trend, and two charts (segment sizes by kind, revenue share against customer share).
+import { Badge, BlockStack, Card, IndexTable, InlineGrid, InlineStack, Layout, Link, Page, Text } from '@shopify/polaris';
+import type { OverviewResponse } from '../../../server/api/api-types.ts';
+import { formatCompact, formatDateTime, formatDuration, formatMoney, formatNumber, formatPercent } from '../../lib/format.ts';
+import { segmentPath } from '../../lib/routes.ts';
+import { KIND_COLORS, KIND_LABELS, KIND_TONES, SEGMENT_KINDS, byKindThenSize } from '../../lib/segment-kinds.ts';
+import { useApi } from '../api/api.ts';
+import { BarChart } from '../charts/bar-chart.tsx';
+import { PairedBars } from '../charts/paired-bars.tsx';
+import { SERIES } from '../charts/chart-parts.tsx';
+import { Sparkline } from '../charts/sparkline.tsx';
+import { AutoWidth } from '../charts/auto-width.tsx';
+import { EmptyCard, Loaded } from '../components/page-states.tsx';
+import { SyncNowButton, useSyncNow } from '../components/sync-now.tsx';
+import { useRouter } from '../router.tsx';
+import { RunStatusBadge, describeRead, describeWrote, triggerLabel } from './run-parts.tsx';
+
+export function OverviewPage() {
+  const { state, reload } = useApi<OverviewResponse>('/overview');
+  const { syncing, syncNow } = useSyncNow();
+  return (
+    <Loaded title="Overview" state={state} reload={reload}>
+      {(data) => (
+        <Page title="Overview" subtitle={data.shop} primaryAction={{ content: 'Sync now', onAction: () => void syncNow(), loading: syncing }}>
+          <Layout>
+            <Layout.Section>
+              <Totals data={data} />
+            </Layout.Section>
+            {data.segments.length === 0 ? (
+              <Layout.Section>
+                <EmptyCard heading="No segments yet" action={<SyncNowButton variant="primary" />} testId="overview-empty">
+                  {data.lastRun
+                    ? 'The last run produced no segments. Segments appear once the store has customers with orders.'
+                    : 'Segment Refinery has not synced this store yet. Run a first sync to read customers and orders and build segments; it takes a few minutes on a large store.'}
+                </EmptyCard>
+              </Layout.Section>
+            ) : (
+              <Layout.Section>
+                <SegmentsTable data={data} />
+              </Layout.Section>
+            )}
+            <Layout.Section variant="oneThird">
+              <BlockStack gap="400">
+                <LastRunCard run={data.lastRun} />
+                <ConnectionsCard connections={data.connections} />
+              </BlockStack>
+            </Layout.Section>
+            {data.segments.length > 0 ? (
+              <Layout.Section>
+                <InlineGrid columns={{ xs: 1, lg: 2 }} gap="400">
+                  <SizeChartCard data={data} />
+                  <RevenueChartCard data={data} />
+                </InlineGrid>
+              </Layout.Section>
+            ) : null}
+          </Layout>
+        </Page>
+      )}
+    </Loaded>
+  );
+}
+
+function Kpi({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
+        <span data-testid={testId} className="sr-kpi">
+          <Text as="p" variant="headingLg">
+            {value}
+          </Text>
+        </span>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function Totals({ data }: { data: OverviewResponse }) {
+  const t = data.totals;
+  return (
+    <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
+      <Kpi label="Customers" value={formatNumber(t.customers)} testId="kpi-customers" />
+      <Kpi label="Orders" value={formatNumber(t.orders)} testId="kpi-orders" />
+      <Kpi label="HubSpot contacts" value={formatNumber(t.contacts)} testId="kpi-contacts" />
+      <Kpi label="People (both platforms)" value={formatNumber(t.people)} testId="kpi-people" />
+      <Kpi label="Revenue" value={formatMoney(t.revenue)} testId="kpi-revenue" />
+    </InlineGrid>
+  );
+}
+
+function SegmentsTable({ data }: { data: OverviewResponse }) {
+  const { navigate } = useRouter();
+  const rows = byKindThenSize(data.segments);
+  return (
+    <Card padding="0">
+      <div data-testid="segments-table">
+        <div style={{ padding: 'var(--p-space-400) var(--p-space-400) var(--p-space-200)' }}>
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Segments
+            </Text>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {formatNumber(rows.length)} segments
+            </Text>
+          </InlineStack>
+        </div>
+        <IndexTable
+          resourceName={{ singular: 'segment', plural: 'segments' }}
+          itemCount={rows.length}
+          selectable={false}
+          headings={[{ title: 'Segment' }, { title: 'Kind' }, { title: 'Size', alignment: 'end' }, { title: 'Revenue share', alignment: 'end' }, { title: 'Trend' }]}
+        >
+          {rows.map((row, index) => (
+            <IndexTable.Row id={row.key} key={row.key} position={index} onClick={() => navigate(segmentPath(row.key))}>
+              <IndexTable.Cell>
+                <span data-testid={`segment-row-${row.key}`}>
+                  <Link url={segmentPath(row.key)} removeUnderline dataPrimaryLink>
+                    <Text as="span" fontWeight="semibold">
+                      {row.name}
+                    </Text>
+                  </Link>
+                </span>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Badge tone={KIND_TONES[row.kind]}>{KIND_LABELS[row.kind]}</Badge>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {formatNumber(row.size)}
+                  <Text as="span" tone="subdued" variant="bodySm">{` · ${formatPercent(row.customerShare)}`}</Text>
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {formatPercent(row.revenueShare)}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Sparkline points={row.trend} label={`${row.name} size`} />
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </div>
+    </Card>
+  );
+}
+
+function LastRunCard({ run }: { run: OverviewResponse['lastRun'] }) {
+  return (
+    <Card>
+      <div data-testid="last-run">
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Last run
+            </Text>
+            {run ? <RunStatusBadge status={run.status} /> : <Badge>Never</Badge>}
+          </InlineStack>
+          {run ? (
+            <BlockStack gap="200">
+              <Text as="p">
+                {triggerLabel(run.trigger)} · {formatDateTime(run.startedAt)} · {formatDuration(run.durationMs)}
+              </Text>
+              <Text as="p" tone="subdued" variant="bodySm">
+                Read: {describeRead(run.read)}
+              </Text>
+              <Text as="p" tone="subdued" variant="bodySm">
+                Shopify: {describeWrote(run.wrote).shopify}
+              </Text>
+              {run.failure ? (
+                <Text as="p" tone="critical" variant="bodySm">
+                  {run.failure.message}
+                </Text>
+              ) : null}
+              <Link url="/runs">View sync history</Link>
+            </BlockStack>
+          ) : (
+            <Text as="p" tone="subdued">
+              No sync has run yet.
+            </Text>
+          )}
+        </BlockStack>
+      </div>
+    </Card>
+  );
+}
+
+function ConnectionsCard({ connections }: { connections: OverviewResponse['connections'] }) {
+  return (
+    <Card>
+      <div data-testid="connections">
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            Connections
+          </Text>
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="span">Shopify tags and segments</Text>
+            <Badge tone={connections.shopify ? 'success' : 'critical'}>{connections.shopify ? 'Connected' : 'Not connected'}</Badge>
+          </InlineStack>
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="span">HubSpot lists{connections.hubspot.portalId ? ` (portal ${connections.hubspot.portalId})` : ''}</Text>
+            <span data-testid="connection-hubspot" data-connected={connections.hubspot.connected}>
+              <Badge tone={connections.hubspot.connected ? 'success' : undefined}>{connections.hubspot.connected ? 'Connected' : 'Not connected'}</Badge>
+            </span>
+          </InlineStack>
+          {!connections.hubspot.connected ? <Link url="/settings">Connect HubSpot in Settings</Link> : null}
+        </BlockStack>
+      </div>
+    </Card>
+  );
+}
+
+function SizeChartCard({ data }: { data: OverviewResponse }) {
+  const rows = byKindThenSize(data.segments);
+  const kinds = SEGMENT_KINDS.filter((k) => rows.some((r) => r.kind === k));
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Segment sizes by kind
+        </Text>
+        <AutoWidth>
+          {(width) => (
+          <BarChart
+            width={width}
+            labelWidth={Math.min(190, Math.round(width * 0.38))}
+            title="Segment sizes, coloured by kind"
+            items={rows.map((r) => ({ label: r.name, value: r.size, color: KIND_COLORS[r.kind] }))}
+            legend={kinds.map((k) => ({ label: KIND_LABELS[k], color: KIND_COLORS[k] }))}
+            format={formatNumber}
+            axisLabel="Customers"
+            testId="chart-segment-sizes"
+          />
+          )}
+        </AutoWidth>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function RevenueChartCard({ data }: { data: OverviewResponse }) {
+  const rows = [...data.segments].sort((a, b) => b.revenueShare - a.revenueShare);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Revenue share
+        </Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          Share of the store&apos;s revenue against share of its customers. A segment earns more than its size when its first bar is longer.
+        </Text>
+        <AutoWidth>
+          {(width) => (
+          <PairedBars
+            width={width}
+            labelWidth={Math.min(190, Math.round(width * 0.38))}
+            title="Revenue share against customer share per segment"
+            rows={rows.map((r) => ({ label: r.name, a: r.revenueShare, b: r.customerShare, format: (v) => formatPercent(v) }))}
+            names={['Revenue share', 'Customer share']}
+            colors={[SERIES.primary, SERIES.secondary]}
+            testId="chart-revenue-share"
+          />
+          )}
+        </AutoWidth>
+        <Text as="p" tone="subdued" variant="bodySm">
+          Store revenue: {formatCompact(data.totals.revenue)}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
