@@ -38,7 +38,8 @@ usage:
   refinery privacy show ID [--shop S]                     one request (a data request's data)
   refinery secrets rotate [--json]                        re-encrypt stored secrets with the current
                                                           key (app/store/secrets.md)
-  refinery demo [--once] [--port N]                       the whole loop on a demo store
+  refinery demo [--once] [--port N] [--ui-port N]         the whole loop on a demo store, then its admin UI
+                                                          at http://localhost:3000 (--ui-port; --once: no UI)
 
 environment: DATABASE_URL (PostgreSQL; SQLite at ./data/refinery.db otherwise),
              REFINERY_SQLITE_PATH, REFINERY_SHOP (default --shop),
@@ -51,6 +52,7 @@ const OPTIONS = {
   'as-of': { type: 'string' },
   once: { type: 'boolean' },
   port: { type: 'string' },
+  'ui-port': { type: 'string' },
   horizon: { type: 'string' },
   segment: { type: 'string' },
   name: { type: 'string' },
@@ -75,7 +77,7 @@ const ALLOWED: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
   schedule: ['shop', 'json', 'cron', 'tz', 'every', 'pause', 'resume'],
   privacy: ['shop', 'json'],
   secrets: ['json'],
-  demo: ['once', 'port'],
+  demo: ['once', 'port', 'ui-port'],
 };
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.

@@ -17,6 +17,7 @@ import { adminAuth } from './admin-auth.ts';
 import { mountUi, type UiOptions } from './ui-routes.ts';
 import { mountShopifyApp, type ShopifyServerOptions } from './mount-shopify-app.ts';
 import { mountShopifyWebhooks } from '../webhooks/shopify-webhook.ts';
+import { createApiRouter } from './api/api-router.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 /** Shopify webhook bodies are small; anything much larger is not one. */
@@ -48,7 +49,11 @@ export function createServer(options: ServerOptions): Express {
     res.json({ ok: true });
   });
   // Install (/auth), session-token authentication of everything under /api, HubSpot connection.
-  if (options.shopify) mountShopifyApp(app, options.shopify.app, { store: options.store, now: options.now, ...options.shopify });
+  if (options.shopify) {
+    mountShopifyApp(app, options.shopify.app, { store: options.store, now: options.now, ...options.shopify });
+    // The admin API behind the UI: only ever the authenticated shop's data (api/api-router.ts).
+    app.use('/api', createApiRouter({ store: options.store, queue: options.queue, now: options.now, log: (line) => process.stderr.write(`${line}\n`) }));
+  }
 
   // Shopify webhooks and the compliance webhooks (app/webhooks/shopify-webhook.ts).
   const shopifyWebhookCounters = mountShopifyWebhooks(app, { store: options.store, queue: options.queue, shopifyApiSecret: options.shopifyApiSecret, now: options.now });

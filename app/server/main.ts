@@ -10,7 +10,7 @@ import { connectRedis } from '../jobs/redis-connection.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { createStore } from '../store/create-store.ts';
 import { createServer } from './create-server.ts';
-import { createShopifyApp } from './shopify-app.ts';
+import { createAppServer } from './app-server.ts';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; stop(): Promise<void> }> {
   const config = loadConfig(env);
@@ -20,17 +20,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const queues = createBullQueues({ redisUrl: config.redisUrl, prefix: env.REFINERY_QUEUE_PREFIX?.trim() || 'refinery' });
   const user = env.REFINERY_ADMIN_USER?.trim();
   const password = env.REFINERY_ADMIN_PASSWORD;
-  const app = createServer({
-    store,
-    queue: queues.queue,
-    queues,
-    shopifyApiSecret: env.SHOPIFY_API_SECRET?.trim() || null,
-    hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET?.trim() || null,
-    admin: user && password ? { user, password } : null,
-    now: () => new Date(),
-    // The Shopify app (install, /api, HubSpot connection) when SHOPIFY_API_KEY and SHOPIFY_API_SECRET are set.
-    ...(config.shopifyApp ? { shopify: { app: createShopifyApp(config.shopifyApp, { store, now: () => new Date() }), hubspotApp: config.hubspotApp } } : {}),
-  });
+  const admin = user && password ? { user, password } : null;
+  const hubspotClientSecret = env.HUBSPOT_CLIENT_SECRET?.trim() || null;
+  const now = () => new Date();
+  // With SHOPIFY_API_KEY and SHOPIFY_API_SECRET: the whole app (install, /api, the admin UI);
+  // without them only the webhooks, "sync now" and the queue dashboard.
+  const app = config.shopifyApp
+    ? createAppServer({ store, queue: queues.queue, queues, shopifyApp: config.shopifyApp, hubspotApp: config.hubspotApp, hubspotClientSecret, admin, now }).app
+    : createServer({ store, queue: queues.queue, queues, shopifyApiSecret: env.SHOPIFY_API_SECRET?.trim() || null, hubspotClientSecret, admin, now });
   const scheduler = createScheduler({ store, queue: queues.queue, now: () => new Date(), tickMs: 60_000 });
   scheduler.start();
   const port = Number(env.PORT ?? 3000);

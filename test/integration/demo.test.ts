@@ -9,7 +9,8 @@ import { cliEnv, runCli, spawnCli } from '../support/run-cli.ts';
 
 test('demo tags customers and creates native segments, then a separate sync writes nothing', async () => {
   const env = cliEnv();
-  const demo = spawnCli(['demo'], env);
+  // Port 0: the admin UI on a free port (3000 by default, which another process may hold).
+  const demo = spawnCli(['demo', '--ui-port', '0'], env);
   let out = '';
   let err = '';
   demo.stderr?.on('data', (d: Buffer) => (err += d.toString()));
@@ -40,6 +41,18 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.equal(both[2], tagKeys.join(';'), 'the same segments on both sides');
     assert.ok(RFM_SEGMENTS.some((d) => d.key === both[3]));
     assert.ok((both[4] ?? '').length > 0 && Number(both[5]) > 0 && Number(both[5]) <= 1 && Number(both[7]) >= 0, 'cluster, propensity and CLV reach HubSpot');
+
+    // The admin UI is served and says where: the standalone entry sends the page to the demo store.
+    const ui = out.match(/Open (http:\/\/localhost:\d+)\/ in a browser/);
+    assert.ok(ui?.[1], 'the demo says where the admin UI is');
+    const entry = await fetch(`${ui[1]}/`, { redirect: 'manual' });
+    assert.equal(entry.status, 302);
+    assert.match(entry.headers.get('location') ?? '', /^\/\?shop=demo-store\.myshopify\.com&host=[A-Za-z0-9+/]+&embedded=1$/);
+    const bounce = await fetch(`${ui[1]}${entry.headers.get('location')}`);
+    assert.equal(bounce.status, 200);
+    assert.match(await bounce.text(), /shopifycloud\/app-bridge\.js/, 'without a session token the page loads App Bridge to get one');
+    const api = await fetch(`${ui[1]}/api/overview`);
+    assert.equal(api.status, 401, 'the API needs a session token');
 
     const sync = await runCli(['sync', '--json'], env);
     assert.equal(sync.code, 0, sync.stderr);

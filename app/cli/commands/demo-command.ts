@@ -13,6 +13,9 @@ import { describeHubSpot } from './demo-hubspot-view.ts';
 import { readOrderFile } from '../../import/read-order-file.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import type { CliContext } from '../context.ts';
+import { createInProcessJobs } from '../../jobs/in-process-jobs.ts';
+import { listenAppServer, type RunningAppServer } from '../../server/app-server.ts';
+import type { ShopifyEmulator } from '../../../test/emulators/shopify/types.ts';
 import { table } from '../format.ts';
 import { describeReport } from './sync-command.ts';
 
@@ -20,11 +23,21 @@ export const DEMO_SHOP = 'demo-store.myshopify.com';
 const DEMO_TOKEN = 'shpat_demo_store_offline_token';
 const DEMO_PORTAL = 4_200_042;
 const DEMO_HUBSPOT_TOKEN = 'pat-demo-portal-private-app';
+/** The demo app's client id and secret, known to the emulated Shopify (which signs session tokens with it). */
+const DEMO_APP = { clientId: 'segment-refinery-demo', clientSecret: 'demo-app-secret-not-for-production' };
+export const DEMO_UI_PORT = 3000;
 const DEMO_FILE = fileURLToPath(new URL('../../demo/data/online-retail-sample.csv', import.meta.url));
 
-export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port?: string }): Promise<number> {
-  const port = flags.port === undefined ? 0 : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RefineryError('INPUT', `--port "${flags.port}" is not a port number`);
+function parsePort(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) throw new RefineryError('INPUT', `${flag} "${text}" is not a port number (0 to 65535)`);
+  return port;
+}
+
+export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port?: string; 'ui-port'?: string }): Promise<number> {
+  const port = parsePort(flags.port, '--port', 0);
+  const uiPort = parsePort(flags['ui-port'], '--ui-port', DEMO_UI_PORT);
 
   ctx.out('Segment Refinery demo: a Shopify store built from the Online Retail sample (UCI, CC BY 4.0)');
   const file = await readOrderFile(DEMO_FILE);
@@ -88,14 +101,50 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     if (second.status !== 'succeeded') return 1;
 
     if (flags.once) return 0;
-    ctx.out(`\nThe emulators keep serving (Shopify ${emulator.origin}, HubSpot ${hubspot.origin}). In another terminal, \`npx refinery sync --json\` runs another sync against them (expect zero writes), \`npx refinery segments\` lists the segments. Ctrl-C stops.`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const ui = await serveDemoApp(ctx, { emulator, hubspotOrigin: hubspot.origin, port: uiPort });
+    try {
+      ctx.out(`\n== Admin UI ==\nOpen ${ui.url}/ in a browser: the embedded admin of ${DEMO_SHOP} (overview, segments, models, data quality, sync history, rule segments, settings), standalone; the emulated Shopify signs its session tokens. Embedded in the emulated Shopify admin: ${emulator.origin}/admin/apps/${DEMO_APP.clientId}?shop=${DEMO_SHOP}`);
+      ctx.out(`\nThe emulators keep serving (Shopify ${emulator.origin}, HubSpot ${hubspot.origin}). In another terminal, \`npx refinery sync --json\` runs another sync against them (expect zero writes), \`npx refinery segments\` lists the segments. Ctrl-C stops.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    } finally {
+      await ui.close();
+    }
     return 0;
   } finally {
     await emulator.close();
     await hubspot.close();
   }
+}
+
+/**
+ * The web app on the demo store: install by token exchange with the emulated Shopify, the admin
+ * API and UI, webhooks; jobs (sync now, rule write-back) run in this process.
+ */
+async function serveDemoApp(ctx: CliContext, options: { emulator: ShopifyEmulator; hubspotOrigin: string; port: number }): Promise<RunningAppServer> {
+  const { emulator } = options;
+  const deps = ctx.syncDeps();
+  const queue = createInProcessJobs(ctx.store, deps, { pollIntervalMs: 50 });
+  const shopifyApp = (appUrl: string) => ({
+    apiKey: DEMO_APP.clientId,
+    apiSecret: DEMO_APP.clientSecret,
+    appUrl,
+    adminOrigin: emulator.origin,
+    appBridgeUrl: `${emulator.origin}/shopifycloud/app-bridge.js`,
+  });
+  let server: RunningAppServer;
+  try {
+    server = await listenAppServer(
+      (url) => ({ store: ctx.store, queue, shopifyApp: shopifyApp(url), hubspotApp: null, hubspotBasePath: options.hubspotOrigin, hubspotClientSecret: null, admin: null, now: () => new Date(), standaloneShop: DEMO_SHOP }),
+      { port: options.port, host: '127.0.0.1' },
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RefineryError('INPUT', `port ${options.port} is in use: pass --ui-port with a free port (0 picks one)`);
+    throw error;
+  }
+  // The emulated Shopify frames the app at its URL and signs session tokens with its secret.
+  emulator.configureApp({ ...DEMO_APP, appUrl: server.url });
+  return server;
 }
