@@ -45,7 +45,8 @@ async function* jobsOf(queue: Bull.Queue, states: Bull.JobStatus[]): AsyncGenera
   }
 }
 
-async function scanKeys(redis: Redis, prefix: string): Promise<string[]> {
+/** Every key under `prefix:` (SCAN, never KEYS: the server keeps answering others meanwhile). */
+export async function scanKeys(redis: Redis, prefix: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {

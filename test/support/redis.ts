@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
+import { scanKeys } from '../../app/privacy/queue-purge.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -28,16 +29,7 @@ export function uniquePrefix(name: string): string {
 }
 
 /** Keys under `prefix`. */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
+export const keysUnder = scanKeys;
 
 /** Deletes every key under `prefix`. */
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
