@@ -140,6 +140,10 @@ test('models, quality and runs', async () => {
   const m = r.body as ModelsResponse;
   assert.equal(m.horizonDays, 30);
   assert.ok('ok' in m.propensity && 'ok' in m.bgnbd && 'ok' in m.gammaGamma);
+  // By default the models are judged on the 30 days before the last run's data: a horizon that happened.
+  const [lastRun] = (await store.listRuns(A, 20)).filter((run) => run.status === 'succeeded');
+  assert.equal(m.asOf, new Date(Date.parse(String(lastRun?.report.asOf)) - 30 * 86_400_000).toISOString());
+  assert.ok(m.propensity.ok && m.propensity.positives > 0, `someone bought in the horizon: ${JSON.stringify(m.propensity)}`);
   assert.ok(m.clusters.ok ? m.clusters.clusters.length === m.clusters.k : m.clusters.reason.length > 0);
   const again = await api.call(A, 'GET', '/models?horizon=30');
   assert.deepEqual(again.body, m, 'the same answer (from the cache)');

@@ -31,7 +31,7 @@ const isoDate = z.string().max(40).refine((s) => Number.isFinite(Date.parse(s)),
   .transform((s) => new Date(Date.parse(s)).toISOString());
 
 export const ModelsQuery = z.object({
-  asOf: isoDate.optional().describe("Models see history up to this date; default: the last run's as-of date"),
+  asOf: isoDate.optional().describe("Models see history up to this date; default: the last run's as-of date (else now) less the horizon, so that the horizon has happened"),
   horizon: z.coerce.number().int().min(1).max(MAX_HORIZON_DAYS).default(90).describe('Days after asOf the models are judged on'),
 });
 

@@ -64,7 +64,7 @@ export interface SegmentResponse {
   lift: SegmentLift | null;
 }
 
-/** GET /api/models?asOf=&horizon= (defaults: the last run's as-of, 90 days). */
+/** GET /api/models?asOf=&horizon= (defaults: the last run's as-of less the horizon, 90 days). */
 export type ModelsResponse = ModelReport & {
   clusters:
     | { ok: true; k: number; silhouette: number; wcss: number; clusters: Array<{ id: string; name: string; size: number; share: number; explanation: string }> }

@@ -12,6 +12,11 @@ import { ApiErrorSchema, ModelsQuery, ModelsResponseSchema } from './api-schemas
 import type { ModelsResponse } from './api-types.ts';
 import { lastRunKey, requireSettings } from './shop-data.ts';
 
+/** The latest data (the last run's as-of, else now) less the horizon. */
+export function defaultAsOf(latest: string, horizonDays: number): string {
+  return new Date(Date.parse(latest) - horizonDays * MS_PER_DAY).toISOString();
+}
+
 export const modelsRoutes = [
   defineRoute({
     method: 'get',
@@ -30,8 +35,10 @@ export const modelsRoutes = [
       await requireSettings(services, shopId);
       const [lastSucceeded] = (await store.listRuns(shopId, 20)).filter((r) => r.status === 'succeeded');
       const runAsOf = typeof lastSucceeded?.report.asOf === 'string' ? lastSucceeded.report.asOf : null;
-      const asOf = query.asOf ?? runAsOf ?? services.now().toISOString();
       const horizon = query.horizon;
+      // By default the models are judged on the last `horizon` days before the latest data, a
+      // horizon that has happened: judged on the days after the latest data, nobody has bought yet.
+      const asOf = query.asOf ?? defaultAsOf(runAsOf ?? services.now().toISOString(), horizon);
       const run = await lastRunKey(services, shopId);
       const report = await services.cache.models.get(shopKey(shopId, 'models', run, asOf, horizon), async (): Promise<ModelsResponse> => {
         const cutoff = new Date(Date.parse(asOf) - horizon * MS_PER_DAY).toISOString();

@@ -84,9 +84,17 @@ const APP_BRIDGE_JS = String.raw`// App Bridge stand-in served by the Shopify em
   var meta = document.querySelector('meta[name="shopify-api-key"]');
   var apiKey = (script.getAttribute('data-api-key')) || (meta && meta.getAttribute('content')) || '';
   var params = new URLSearchParams(location.search);
+  // In the admin the app is a cross-site frame: a browser that blocks third-party storage (Chromium
+  // in incognito, Safari) refuses sessionStorage there. Keep the values in memory then.
+  var memory = {};
+  var storage = {
+    getItem: function (key) { try { return sessionStorage.getItem(key); } catch (e) { return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null; } },
+    setItem: function (key, value) { try { sessionStorage.setItem(key, value); } catch (e) { memory[key] = String(value); } },
+    removeItem: function (key) { try { sessionStorage.removeItem(key); } catch (e) { delete memory[key]; } }
+  };
   var remember = function (name) {
-    var value = params.get(name) || sessionStorage.getItem('app-bridge:' + name) || '';
-    if (value) sessionStorage.setItem('app-bridge:' + name, value);
+    var value = params.get(name) || storage.getItem('app-bridge:' + name) || '';
+    if (value) storage.setItem('app-bridge:' + name, value);
     return value;
   };
   var shop = remember('shop');
@@ -139,9 +147,9 @@ const APP_BRIDGE_JS = String.raw`// App Bridge stand-in served by the Shopify em
   // The bounce page (a document that is only this script): reload with a fresh id_token, at most 3 times.
   function bounce() {
     if (!document.body || document.body.children.length > 0 || !shop) return;
-    var tries = Number(sessionStorage.getItem('app-bridge:bounces') || '0');
+    var tries = Number(storage.getItem('app-bridge:bounces') || '0');
     if (tries >= 3) return;
-    sessionStorage.setItem('app-bridge:bounces', String(tries + 1));
+    storage.setItem('app-bridge:bounces', String(tries + 1));
     idToken().then(function (token) {
       var next = new URL(location.href);
       next.searchParams.set('id_token', token);
@@ -149,7 +157,7 @@ const APP_BRIDGE_JS = String.raw`// App Bridge stand-in served by the Shopify em
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', bounce); else bounce();
-  window.addEventListener('load', function () { if (document.body && document.body.children.length > 0) sessionStorage.removeItem('app-bridge:bounces'); });
+  window.addEventListener('load', function () { if (document.body && document.body.children.length > 0) storage.removeItem('app-bridge:bounces'); });
 })();
 `;
 

@@ -4,11 +4,11 @@ import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineSt
 import { useState } from 'react';
 import type { HubSpotConnectRequest, SettingsResponse } from '../../../server/api/api-types.ts';
 import { ApiRequestError, errorMessage, issuesByPath } from '../../lib/api-client.ts';
-import { withQuery } from '../../lib/routes.ts';
 import { api } from '../api/api.ts';
 import { useToast } from '../components/toast.tsx';
 
-export const OAUTH_START_PATH = '/api/hubspot/oauth/start';
+/** Under /api: it needs the session token, so the UI fetches it and opens the URL it answers. */
+export const OAUTH_START_PATH = '/hubspot/oauth/start';
 
 export function HubSpotCard({ hubspot, onChanged }: { hubspot: SettingsResponse['hubspot']; onChanged: () => void }) {
   return <Card>{hubspot.connected ? <Connected hubspot={hubspot} onChanged={onChanged} /> : <ConnectForm onChanged={onChanged} />}</Card>;
@@ -36,7 +36,7 @@ function Connected({ hubspot, onChanged }: { hubspot: SettingsResponse['hubspot'
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            {`Portal ${hubspot.portalId ?? ''}`}
+            {hubspot.portalId ? `Portal ${hubspot.portalId}` : 'HubSpot portal'}
           </Text>
           <Badge tone="success">Connected</Badge>
         </InlineStack>
@@ -74,6 +74,19 @@ function ConnectForm({ onChanged }: { onChanged: () => void }) {
   const [createContacts, setCreateContacts] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
+  const [oauth, setOauth] = useState<{ status: 'idle' | 'starting' } | { status: 'opened' | 'blocked'; url: string } | { status: 'error'; message: string }>({ status: 'idle' });
+
+  async function connectWithOAuth() {
+    setOauth({ status: 'starting' });
+    try {
+      const { url } = await api.get<{ url: string }>(OAUTH_START_PATH);
+      // HubSpot's install screen in a new window; its last page says to come back here.
+      const opened = window.open(url, '_blank');
+      setOauth({ status: opened ? 'opened' : 'blocked', url });
+    } catch (e) {
+      setOauth({ status: 'error', message: errorMessage(e) });
+    }
+  }
 
   async function connect() {
     setBusy(true);
@@ -110,6 +123,30 @@ function ConnectForm({ onChanged }: { onChanged: () => void }) {
             </Banner>
           </div>
         ) : null}
+        {oauth.status === 'error' ? (
+          <div data-testid="hubspot-oauth-error">
+            <Banner tone="warning" title="HubSpot OAuth is not available" onDismiss={() => setOauth({ status: 'idle' })}>
+              <p>{oauth.message}</p>
+            </Banner>
+          </div>
+        ) : null}
+        {oauth.status === 'opened' || oauth.status === 'blocked' ? (
+          <div data-testid="hubspot-oauth-opened" data-status={oauth.status}>
+            <Banner
+              tone="info"
+              title={oauth.status === 'opened' ? "HubSpot's install screen opened in a new window" : 'Open HubSpot to connect'}
+              action={{ content: 'Check the connection', onAction: onChanged }}
+              onDismiss={() => setOauth({ status: 'idle' })}
+            >
+              <p>
+                {oauth.status === 'opened' ? 'Choose the portal and grant access there, then come back and check the connection. ' : 'The browser did not open a new window. '}
+                <a href={oauth.url} target="_blank" rel="noopener noreferrer">
+                  Open HubSpot&apos;s install screen
+                </a>
+              </p>
+            </Banner>
+          </div>
+        ) : null}
         <FormLayout>
           <TextField
             id="hubspot-token"
@@ -138,7 +175,7 @@ function ConnectForm({ onChanged }: { onChanged: () => void }) {
           <Checkbox id="hubspot-create-contacts" label="Create HubSpot contacts for customers who are not there yet" checked={createContacts} onChange={setCreateContacts} />
         </FormLayout>
         <InlineStack align="space-between" blockAlign="center" gap="200">
-          <Button url={withQuery(OAUTH_START_PATH, window.location.search)} external>
+          <Button onClick={() => void connectWithOAuth()} loading={oauth.status === 'starting'}>
             Connect with OAuth
           </Button>
           <Button variant="primary" onClick={() => void connect()} loading={busy} disabled={token.trim() === ''}>

@@ -111,11 +111,11 @@ function SegmentsTable({ data }: { data: OverviewResponse }) {
           resourceName={{ singular: 'segment', plural: 'segments' }}
           itemCount={rows.length}
           selectable={false}
-          headings={[{ title: 'Segment' }, { title: 'Kind' }, { title: 'Size', alignment: 'end' }, { title: 'Revenue share', alignment: 'end' }, { title: 'Trend' }]}
+          headings={[{ title: 'Segment' }, { title: 'Kind' }, { title: 'Size', alignment: 'end' }, { title: 'Revenue', alignment: 'end', tooltipContent: 'Share of the store\'s revenue' }, { title: 'Trend' }]}
         >
           {rows.map((row, index) => (
             <IndexTable.Row id={row.key} key={row.key} position={index} onClick={() => navigate(segmentPath(row.key))}>
-              <IndexTable.Cell>
+              <IndexTable.Cell className="sr-cell-wrap">
                 <span data-testid={`segment-row-${row.key}`}>
                   <Link url={segmentPath(row.key)} removeUnderline dataPrimaryLink>
                     <Text as="span" fontWeight="semibold">
@@ -139,7 +139,7 @@ function SegmentsTable({ data }: { data: OverviewResponse }) {
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <Sparkline points={row.trend} label={`${row.name} size`} />
+                <Sparkline points={row.trend} label={`${row.name} size`} width={80} />
               </IndexTable.Cell>
             </IndexTable.Row>
           ))}

@@ -99,7 +99,7 @@ function ChecksTable({ checks }: { checks: QualityResponse['checks'] }) {
         >
           {rows.map((check, index) => (
             <IndexTable.Row id={check.id} key={check.id} position={index}>
-              <IndexTable.Cell>
+              <IndexTable.Cell className="sr-cell-wrap">
                 <span data-testid={`quality-check-${check.id}`}>
                   <Text as="span" fontWeight="semibold">
                     {check.title}
@@ -113,7 +113,7 @@ function ChecksTable({ checks }: { checks: QualityResponse['checks'] }) {
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <div style={{ whiteSpace: 'normal', minWidth: 260, paddingInlineEnd: 'var(--p-space-200)' }}>
+                <div style={{ whiteSpace: 'normal', minWidth: 200, paddingInlineEnd: 'var(--p-space-200)' }}>
                   <Text as="span" tone={check.available ? undefined : 'subdued'}>
                     {check.finding}
                   </Text>
