@@ -1,7 +1,8 @@
 // The shop's segments recomputed from its stored data (the compute stage of a sync, without any
 // write): who is in each segment, each person's aggregates and scores, and the record rules are
-// evaluated against. The admin API keeps one per shop and last run, for segment profiles and for
-// a rule's live size before it is saved.
+// evaluated against. The admin API keeps one per shop, last run and privacy epoch (a customer
+// redaction moves it), for segment profiles and for a rule's live size before it is saved; it shows
+// person ids only as opaque member references (app/server/api/member-ref.ts).
 import type { CustomerAggregate } from '../../core/customer-aggregate.ts';
 import type { Person } from '../../core/identity.ts';
 import type { Memberships } from '../../core/model.ts';

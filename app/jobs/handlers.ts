@@ -62,7 +62,8 @@ const personIdOfContact = (contact: Contact) => personIdOf('hubspot', contact);
 
 async function ingestShopify(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
   if (job.topic === 'app/uninstalled') {
-    const forgot = await forgetShopInstallation(ctx.store, job.shopId, ctx.purger ?? null, ctx.deps.now());
+    const forgot = await forgetShopInstallation(ctx.store, job.shopId, ctx.purger ?? null, ctx.deps.now(), job.occurredAt);
+    if (forgot.superseded) return { status: 'ignored', reason: 'app uninstalled before the current install: nothing removed' };
     return { status: 'ignored', reason: `app uninstalled: ${forgot.sessions} sessions and ${forgot.pendingJobs} waiting jobs removed, Shopify disconnected, data kept` };
   }
   const parsed = parseShopifyWebhook(job.topic, job.payload);

@@ -18,6 +18,7 @@ import { mountUi, type UiOptions } from './ui-routes.ts';
 import { mountShopifyApp, type ShopifyServerOptions } from './mount-shopify-app.ts';
 import { mountShopifyWebhooks } from '../webhooks/shopify-webhook.ts';
 import { createApiRouter } from './api/api-router.ts';
+import { openApiDocument } from './api/api-routes.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 /** Shopify webhook bodies are small; anything much larger is not one. */
@@ -50,6 +51,10 @@ export function createServer(options: ServerOptions): Express {
   });
   // Install (/auth), session-token authentication of everything under /api, HubSpot connection.
   if (options.shopify) {
+    // The API's description is public (it holds no shop's data): tools read it without a session.
+    app.get('/api/openapi.json', (_req, res) => {
+      res.json(openApiDocument());
+    });
     mountShopifyApp(app, options.shopify.app, { store: options.store, now: options.now, ...options.shopify });
     // The admin API behind the UI: only ever the authenticated shop's data (api/api-router.ts).
     app.use('/api', createApiRouter({ store: options.store, queue: options.queue, now: options.now, log: (line) => process.stderr.write(`${line}\n`) }));

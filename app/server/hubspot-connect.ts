@@ -87,34 +87,48 @@ export function createHubSpotConnectRouter(deps: HubSpotConnectDeps): Router {
     const { shopId, settings } = await installedSettings(deps, res);
     if (!settings) return;
     const input = parsed.data;
-    const basePath = input.basePath?.replace(/\/+$/, '') ?? null;
+    // Where the token is checked and later used is the server's choice, never the request's: a
+    // basePath from the body would let any merchant make the server call any address.
+    const basePath = input.basePath === undefined || input.basePath === null ? deps.basePath : input.basePath.replace(/\/+$/, '');
+    if (basePath !== deps.basePath) {
+      fail(res, 400, 'VALIDATION', deps.basePath === null ? 'basePath is not accepted: the app connects to HubSpot (https://api.hubapi.com)' : `basePath must be ${deps.basePath} (the HubSpot this server is configured for) or omitted`, { issues: [{ path: 'basePath', message: 'not accepted' }] });
+      return;
+    }
     let portalId: number;
     try {
       portalId = await fetchPortalId(input.accessToken, basePath);
     } catch (error) {
       const status = statusOf(error);
-      fail(res, status, status === 422 ? 'HUBSPOT_TOKEN_REJECTED' : 'HUBSPOT_UNAVAILABLE', status === 422 ? 'HubSpot did not accept this access token: check that it is the private app\'s token and has the CRM scopes' : describeError(error));
+      fail(res, status, status === 422 ? 'HUBSPOT_TOKEN_REJECTED' : 'HUBSPOT_UNAVAILABLE', status === 422 ? 'HubSpot did not accept this access token: check that it is the private app\'s token and has the CRM scopes' : 'HubSpot could not be reached to check the token: try again later');
       return;
     }
-    const hubspot: HubSpotSettings = {
-      accessToken: input.accessToken,
-      basePath,
-      requestsPerTenSeconds: input.requestsPerTenSeconds ?? PRIVATE_APP_REQUESTS_PER_TEN_SECONDS,
-      createContacts: input.createContacts ?? settings.hubspot?.createContacts ?? false,
-      portalId,
-      authKind: 'private-app',
-      refreshToken: null,
-      expiresAt: null,
-    };
-    await deps.store.saveShopSettings(shopId, { ...settings, hubspot }, deps.now().toISOString());
+    // Only the connection changes, on the settings as stored now (the check above took a round trip).
+    const saved = await deps.store.updateShopSettings(shopId, (current) => {
+      if (!current) return null;
+      const hubspot: HubSpotSettings = {
+        accessToken: input.accessToken,
+        basePath,
+        requestsPerTenSeconds: input.requestsPerTenSeconds ?? PRIVATE_APP_REQUESTS_PER_TEN_SECONDS,
+        createContacts: input.createContacts ?? current.hubspot?.createContacts ?? false,
+        portalId,
+        authKind: 'private-app',
+        refreshToken: null,
+        expiresAt: null,
+      };
+      return { ...current, hubspot };
+    }, deps.now().toISOString());
+    if (!saved) return fail(res, 409, 'NOT_INSTALLED', `the app is not installed on ${shopId}`);
     res.json({ connected: true, portalId, authKind: 'private-app' });
   });
 
   router.delete('/', async (_req: Request, res: Response) => {
     const { shopId, settings } = await installedSettings(deps, res);
     if (!settings) return;
-    const was = settings.hubspot?.portalId ?? null;
-    if (settings.hubspot) await deps.store.saveShopSettings(shopId, { ...settings, hubspot: null }, deps.now().toISOString());
+    let was: number | null = null;
+    await deps.store.updateShopSettings(shopId, (current) => {
+      was = current?.hubspot?.portalId ?? null;
+      return current?.hubspot ? { ...current, hubspot: null } : null;
+    }, deps.now().toISOString());
     res.json({ connected: false, disconnectedPortalId: was });
   });
 
@@ -140,6 +154,10 @@ export function createHubSpotConnectRouter(deps: HubSpotConnectDeps): Router {
     fail(res, status === 413 ? 413 : 400, 'VALIDATION', status === 413 ? 'the body is too large' : 'the body must be a JSON object');
   });
 
+  // Anything else under /api/hubspot: JSON, as the rest of the API answers.
+  router.use((req: Request, res: Response) => {
+    fail(res, 404, 'NOT_FOUND', `no route ${req.method} /api/hubspot${req.path}`);
+  });
   return router;
 }
 
@@ -155,23 +173,28 @@ export function createHubSpotOAuthCallback(deps: HubSpotConnectDeps): RequestHan
     const code = typeof req.query['code'] === 'string' ? req.query['code'] : '';
     const shopId = verifyOAuthState(typeof req.query['state'] === 'string' ? req.query['state'] : '', app.clientSecret, deps.now());
     if (!code || !shopId) return page(res, 400, 'HubSpot was not connected', 'The link is invalid or expired: start again from the app.');
-    const settings = await deps.store.getShopSettings(shopId);
-    if (!settings) return page(res, 409, 'HubSpot was not connected', `The app is not installed on ${shopId}.`);
+    const notInstalled = () => page(res, 409, 'HubSpot was not connected', `The app is not installed on ${shopId}.`);
+    if (!(await deps.store.getShopSettings(shopId))) return notInstalled();
     try {
       const tokens = await exchangeHubSpotCode(app, code, redirectUri(deps), deps.basePath);
       const portalId = await fetchPortalId(tokens.accessToken, deps.basePath);
       const now = deps.now();
-      const hubspot: HubSpotSettings = {
-        accessToken: tokens.accessToken,
-        basePath: deps.basePath,
-        requestsPerTenSeconds: OAUTH_REQUESTS_PER_TEN_SECONDS,
-        createContacts: settings.hubspot?.createContacts ?? false,
-        portalId,
-        authKind: 'oauth',
-        refreshToken: tokens.refreshToken,
-        expiresAt: new Date(now.getTime() + tokens.expiresIn * 1000).toISOString(),
-      };
-      await deps.store.saveShopSettings(shopId, { ...settings, hubspot }, now.toISOString());
+      // Only the connection changes, on the settings as stored after the token exchange.
+      const saved = await deps.store.updateShopSettings(shopId, (current) => {
+        if (!current) return null;
+        const hubspot: HubSpotSettings = {
+          accessToken: tokens.accessToken,
+          basePath: deps.basePath,
+          requestsPerTenSeconds: OAUTH_REQUESTS_PER_TEN_SECONDS,
+          createContacts: current.hubspot?.createContacts ?? false,
+          portalId,
+          authKind: 'oauth',
+          refreshToken: tokens.refreshToken,
+          expiresAt: new Date(now.getTime() + tokens.expiresIn * 1000).toISOString(),
+        };
+        return { ...current, hubspot };
+      }, now.toISOString());
+      if (!saved) return notInstalled();
       page(res, 200, 'HubSpot connected', `Portal ${portalId} is connected to ${shopId}. You can close this window and go back to the app.`);
     } catch (error) {
       page(res, statusOf(error) === 422 ? 400 : 502, 'HubSpot was not connected', describeError(error));

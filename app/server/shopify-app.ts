@@ -12,7 +12,7 @@ import { SHOPIFY_API_VERSION } from '../../connectors/shopify/platform.ts';
 import { RefineryError } from '../../core/errors.ts';
 import type { ShopifyAppConfig } from '../config.ts';
 import { DEFAULT_SHOP_SETTINGS } from '../store/row-mapping.ts';
-import type { Store } from '../store/store.ts';
+import type { ShopSettings, Store } from '../store/store.ts';
 import { createSessionStorage, type StoreSessionStorage } from './session-storage.ts';
 
 /** The scopes of shopify.app.toml ([access_scopes] scopes); a test keeps them equal. */
@@ -82,6 +82,18 @@ function namedShops(req: Request): string[] {
   return named.map((shop) => shop.trim().toLowerCase());
 }
 
+/**
+ * The settings after an install stored the shop's offline token: the token and when it was stored
+ * (an app/uninstalled that happened earlier is then ignored: app/webhooks/uninstall.ts). After an
+ * uninstall, the schedule it paused is resumed; one the merchant had paused stays paused.
+ */
+export function installedSettings(current: ShopSettings | null, accessToken: string, adminOrigin: string | null, now: string): ShopSettings {
+  const { uninstalled, ...settings } = current ?? structuredClone(DEFAULT_SHOP_SETTINGS);
+  const next: ShopSettings = { ...settings, shopify: { accessToken, adminOrigin, installedAt: now } };
+  if (uninstalled?.pausedSchedule && next.schedule) next.schedule = { ...next.schedule, paused: false };
+  return next;
+}
+
 export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps): RefineryShopifyApp {
   const appUrl = new URL(config.appUrl);
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -91,9 +103,9 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
     if (session.isOnline || !session.accessToken) return;
     const shopId = session.shop;
     const now = deps.now().toISOString();
+    const accessToken = session.accessToken;
     await deps.store.ensureShop(shopId, now);
-    const settings = (await deps.store.getShopSettings(shopId)) ?? structuredClone(DEFAULT_SHOP_SETTINGS);
-    await deps.store.saveShopSettings(shopId, { ...settings, shopify: { accessToken: session.accessToken, adminOrigin: config.adminOrigin } }, now);
+    await deps.store.updateShopSettings(shopId, (current) => installedSettings(current, accessToken, config.adminOrigin, now), now);
     if (config.adminOrigin) routeShopToOrigin(shopId, config.adminOrigin);
     await deps.onInstalled?.(shopId);
   };
@@ -152,7 +164,9 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
       }
       return send(body);
     }) as Response['send'];
-    void validate(req, res, (error?: unknown) => {
+    // The library's middleware is async: a failure inside it (the store down during a token
+    // exchange, say) goes to express's error handler rather than becoming an unhandled rejection.
+    Promise.resolve(validate(req, res, (error?: unknown) => {
       res.send = send;
       if (error) return next(error);
       const session = (res.locals['shopify'] as { session?: Session } | undefined)?.session;
@@ -161,15 +175,14 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
       if (other !== undefined) return jsonError(res, 403, 'FORBIDDEN', `this session is for ${session.shop}, not ${other}`);
       res.locals['shopId'] = session.shop;
       next();
-    });
+    })).catch(next);
   };
 
   const ensureOnShop = app.ensureInstalledOnShop();
 
   const ensureInstalled = (): RequestHandler => (req: Request, res: Response, next: NextFunction) => {
     routeRequestShops(req);
-    void ensureOnShop(req, res, async (error?: unknown) => {
-      if (error) return next(error);
+    const loadApp = async (): Promise<void> => {
       const idToken = typeof req.query['id_token'] === 'string' ? req.query['id_token'] : null;
       let usable = false;
       if (idToken) {
@@ -186,14 +199,18 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
         res.status(200).type('html').send(`<script data-api-key="${config.apiKey}" src="${config.appBridgeUrl}"></script>`);
         return;
       }
-      void validate(req, res, (failure?: unknown) => {
+      await validate(req, res, (failure?: unknown) => {
         if (failure) return next(failure);
         const session = (res.locals['shopify'] as { session?: Session } | undefined)?.session;
         if (session) res.locals['shopId'] = session.shop;
         allowEmulatorFraming(res);
         next();
       });
-    });
+    };
+    Promise.resolve(ensureOnShop(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      loadApp().catch(next);
+    })).catch(next);
   };
 
   return { config, app: app as unknown as ShopifyApp, sessionStorage, afterAuth, routeRequestShops, authenticateApi, ensureInstalled };

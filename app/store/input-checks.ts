@@ -78,10 +78,25 @@ function holdoutSettingsProblem(holdout: unknown): string | null {
   return null;
 }
 
+/** The install records: shopify.installedAt and uninstalled (app/webhooks/uninstall.ts). */
+function installProblem(settings: ShopSettings): string | null {
+  const installedAt = (settings.shopify as Record<string, unknown> | null | undefined)?.['installedAt'];
+  if (installedAt !== undefined && !isTimestamp(installedAt)) return 'shopify installedAt must be an ISO-8601 timestamp or omitted';
+  const uninstalled: unknown = settings.uninstalled;
+  if (uninstalled === undefined) return null;
+  if (typeof uninstalled !== 'object' || uninstalled === null || Array.isArray(uninstalled)) return 'uninstalled must be an object with at and pausedSchedule, or omitted';
+  const { at, pausedSchedule } = uninstalled as Record<string, unknown>;
+  if (!isTimestamp(at)) return 'uninstalled at must be an ISO-8601 timestamp';
+  if (typeof pausedSchedule !== 'boolean') return 'uninstalled pausedSchedule must be true or false';
+  return null;
+}
+
 export function checkSettings(settings: ShopSettings): ShopSettings {
   if (typeof settings !== 'object' || settings === null || typeof settings.tagPrefix !== 'string') {
     throw new RefineryError('VALIDATION', 'shop settings need a string tagPrefix');
   }
+  const install = installProblem(settings);
+  if (install !== null) throw new RefineryError('VALIDATION', `shop settings: ${install}`);
   const problem = hubspotSettingsProblem(settings.hubspot);
   if (problem !== null) throw new RefineryError('VALIDATION', `shop settings: hubspot ${problem}`);
   const holdoutProblem = holdoutSettingsProblem(settings.holdout);

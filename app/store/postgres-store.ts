@@ -24,12 +24,12 @@ import {
 import {
   CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
   contactFromRow, customerFromRow, holdoutCohortsFromRows, membershipsFromRows, modelStateFromRow, orderFromRow, remoteSegmentFromRow,
-  ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount, writtenPropertiesFromRows,
+  applySettingsUpdate, ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, storedSettings, toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
 import {
-  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, postgresPlaceholders,
+  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, postgresPlaceholders, privacyEpochProgram,
   privacySaltProgram, redactPersonProgram, releaseDelivery, runProgramAsync, savePrivacyRequestProgram, type SqlProgram,
 } from './privacy-queries.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
@@ -213,6 +213,30 @@ class PostgresStore implements MigratingStore {
       'INSERT INTO shops (shop_id, created_at, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (shop_id) DO UPDATE SET settings = EXCLUDED.settings',
       [shopId, now, JSON.stringify(sealSettings(checkSettings(settings), this.#secrets))],
     );
+  }
+
+  async updateShopSettings(shopId: string, update: (current: ShopSettings | null) => ShopSettings | null, now: string): Promise<ShopSettings | null> {
+    checkShopId(shopId);
+    return this.#transaction('updateShopSettings', async (client) => {
+      // Twice at most: a shop created by a concurrent call after our read is read again (locked).
+      for (let attempt = 0; ; attempt++) {
+        const [row] = (await client.query('SELECT settings FROM shops WHERE shop_id = $1 FOR UPDATE', [shopId])).rows as Row[];
+        const current = row === undefined ? null : openSettings(settingsFromRow(row), this.#secrets);
+        const next = applySettingsUpdate(update, current);
+        if (next === null) return current;
+        const json = JSON.stringify(sealSettings(checkSettings(next), this.#secrets));
+        if (row !== undefined) {
+          await client.query('UPDATE shops SET settings = $2::jsonb WHERE shop_id = $1', [shopId, json]);
+          return storedSettings(next);
+        }
+        const inserted = await client.query(
+          'INSERT INTO shops (shop_id, created_at, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (shop_id) DO NOTHING RETURNING shop_id',
+          [shopId, now, json],
+        );
+        if ((inserted.rowCount ?? 0) > 0) return storedSettings(next);
+        if (attempt > 0) throw new RefineryError('STORE', `updateShopSettings failed: shop ${shopId} was created and deleted concurrently`);
+      }
+    });
   }
 
   async deleteShop(shopId: string): Promise<void> {
@@ -633,5 +657,8 @@ class PostgresStore implements MigratingStore {
   }
   getSuppressions(shopId: string): Promise<Suppressions> {
     return this.#privacy('getSuppressions', () => getSuppressionsProgram(shopId), 'BEGIN');
+  }
+  privacyEpoch(shopId: string): Promise<string> {
+    return this.#privacy('privacyEpoch', () => privacyEpochProgram(shopId), 'BEGIN');
   }
 }

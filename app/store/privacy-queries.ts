@@ -54,7 +54,11 @@ function* run(sql: string, params: SqlParam[]): SqlProgram<number> {
 
 const emailKey = (d: Dialect) => (d === 'sqlite' ? EMAIL_KEY_SQLITE : EMAIL_KEY_POSTGRES);
 const jsonParam = (d: Dialect) => (d === 'sqlite' ? '?' : '?::jsonb');
-/** The column's text contains the (lower-case) parameter, ignoring ASCII case. */
+/**
+ * The column's text contains the (lower-case) parameter, ignoring ASCII case: a substring test, a
+ * pre-filter only. Every row it finds is checked for whole tokens (privacy-scrub.ts) before it is
+ * reported, rewritten or deleted (`bob@example.com` is a substring of `jbob@example.com`).
+ */
 const containsParam = (d: Dialect, column: string) => (d === 'sqlite' ? `instr(lower(${column}), ?) > 0` : `strpos(lower(${column}::text), ?) > 0`);
 const list = (values: readonly unknown[]) => `(${values.map(() => '?').join(', ')})`;
 const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -195,6 +199,16 @@ export function* getSuppressionsProgram(shopId: string): SqlProgram<Suppressions
   return { salt: str(salt['salt']), digests: new Set(rows.map((r) => str(r['digest']))) };
 }
 
+/**
+ * The shop's privacy epoch: the count and the latest time of its suppression digests. Every
+ * customer redaction adds digests, so the value changes with each (and with a shop redaction,
+ * which removes them); one indexed aggregate, cheap enough to read on every API request.
+ */
+export function* privacyEpochProgram(shopId: string): SqlProgram<string> {
+  const [row] = yield* all('SELECT count(*) AS n, max(created_at) AS latest FROM privacy_suppressions WHERE shop_id = ?', [shopId]);
+  return `${Number(row?.['n'] ?? 0)}:${nullableStr(row?.['latest']) ?? ''}`;
+}
+
 // --- finding a person ------------------------------------------------------------------------
 
 interface Found {
@@ -281,7 +295,10 @@ function* findPerson(d: Dialect, shopId: string, given: PrivacySubject): SqlProg
   };
 }
 
-/** Rows of the JSON columns that mention a token: [table, key column, JSON column, key, value]. */
+/**
+ * Rows of the JSON columns that mention a token as a whole token: [table, key column, JSON column,
+ * key, value]. The SQL pre-filters by substring; the parsed value is checked here.
+ */
 function* findMentions(d: Dialect, shopId: string, tokens: readonly string[]): SqlProgram<Array<[string, string, string, string, unknown]>> {
   const found: Array<[string, string, string, string, unknown]> = [];
   if (tokens.length === 0) return found;
@@ -340,6 +357,21 @@ export function* collectPersonDataProgram(d: Dialect, shopId: string, subject: P
   };
 }
 
+/**
+ * Whether a compliance request is the person's own: its subject is one of their Shopify customer
+ * GIDs, or its payload's customer (Shopify's `customer: {id, email}`) is one of them, compared
+ * exactly (the GID, or the normalised email as a person id).
+ */
+function isOwnRequest(f: Found, subject: string | null, payload: unknown): boolean {
+  if (subject !== null && f.shopifyIds.includes(subject)) return true;
+  const customer = typeof payload === 'object' && payload !== null ? (payload as { customer?: unknown }).customer : undefined;
+  if (typeof customer !== 'object' || customer === null) return false;
+  const { id, email } = customer as { id?: unknown; email?: unknown };
+  if ((typeof id === 'number' || typeof id === 'string') && f.shopifyIds.includes(`gid://shopify/Customer/${String(id)}`)) return true;
+  const normalised = typeof email === 'string' ? normaliseEmail(email) : null;
+  return normalised !== null && f.personIds.includes(emailPersonId(normalised));
+}
+
 export function* redactPersonProgram(
   d: Dialect,
   shopId: string,
@@ -368,7 +400,11 @@ export function* redactPersonProgram(
   if (f.subjects.length > 0) {
     count('webhook_deliveries', yield* run(`DELETE FROM webhook_deliveries WHERE shop_id = ? AND subject IN ${list(f.subjects)}`, [shopId, ...f.subjects]));
   }
-  // Other requests about the person (a data request's assembled data names them).
+  // Other requests: the person's own (its subject one of their customer GIDs, or the payload's
+  // customer theirs) are deleted; another customer's request is never deleted, only scrubbed where
+  // its stored JSON names the person (a data request's assembled data may). The SQL finds
+  // candidates by substring; each is then checked for whole tokens here.
+  const pattern = tokenPattern(f.tokens);
   const about: string[] = [];
   const aboutParams: SqlParam[] = [];
   if (f.shopifyIds.length > 0) {
@@ -379,12 +415,26 @@ export function* redactPersonProgram(
     about.push(containsParam(d, 'payload'), containsParam(d, 'result'));
     aboutParams.push(token, token);
   }
-  if (about.length > 0) {
-    count('privacy_requests', yield* run(`DELETE FROM privacy_requests WHERE shop_id = ? AND id <> ? AND (${about.join(' OR ')})`, [
-      shopId, options.keepRequestId ?? '', ...aboutParams,
+  const candidates = about.length === 0 ? [] : yield* all(`SELECT id, subject, payload, result FROM privacy_requests WHERE shop_id = ? AND id <> ? AND (${about.join(' OR ')})`, [
+    shopId, options.keepRequestId ?? '', ...aboutParams,
+  ]);
+  for (const row of candidates) {
+    const id = str(row['id']);
+    const payload = parseJson(row['payload']) ?? null;
+    const result = parseJson(row['result']) ?? null;
+    if (isOwnRequest(f, nullableStr(row['subject']), payload)) {
+      count('privacy_requests', yield* run('DELETE FROM privacy_requests WHERE shop_id = ? AND id = ?', [shopId, id]));
+      continue;
+    }
+    const scrubbedPayload = scrubJson(payload, pattern);
+    const scrubbedResult = scrubJson(result, pattern);
+    if (!scrubbedPayload.changed && !scrubbedResult.changed) continue;
+    count('privacy_requests', yield* run(`UPDATE privacy_requests SET payload = ${jsonParam(d)}, result = ${jsonParam(d)} WHERE shop_id = ? AND id = ?`, [
+      scrubbedPayload.value === null ? null : JSON.stringify(scrubbedPayload.value),
+      scrubbedResult.value === null ? null : JSON.stringify(scrubbedResult.value),
+      shopId, id,
     ]));
   }
-  const pattern = tokenPattern(f.tokens);
   for (const [table, key, column, keyValue, value] of yield* findMentions(d, shopId, f.tokens)) {
     const scrubbed = scrubJson(value, pattern);
     if (!scrubbed.changed) continue;

@@ -1,5 +1,6 @@
 // Maps database rows (same column names in both backends) to the store's records. SQLite returns
 // JSON columns as text, PostgreSQL (jsonb) as parsed values; both are accepted.
+import { RefineryError } from '../../core/errors.ts';
 import type { Contact, Customer, LineItem, MarketingState, Order, SegmentDefinition, Source } from '../../core/model.ts';
 import type { HoldoutCohort, RemoteSegment, RuleSegment, RunRecord, RunStatus, SegmentSnapshot, ShopRecord, ShopSettings } from './store.ts';
 
@@ -73,6 +74,25 @@ export function settingsFromRow(row: Row): ShopSettings {
   if (column(row, 'settings') === null) return structuredClone(DEFAULT_SHOP_SETTINGS);
   const settings = json<ShopSettings>(row, 'settings');
   return { ...settings, hubspot: settings.hubspot ?? null };
+}
+
+/**
+ * Runs an updateShopSettings callback on a copy of the stored settings (so that a callback that
+ * changes its argument in place and then throws changes nothing); refuses a Promise (the
+ * callback runs inside a transaction and must be synchronous).
+ */
+export function applySettingsUpdate(update: (current: ShopSettings | null) => ShopSettings | null, current: ShopSettings | null): ShopSettings | null {
+  const next: unknown = update(current === null ? null : structuredClone(current));
+  if (typeof (next as { then?: unknown } | null)?.then === 'function') {
+    throw new RefineryError('INTERNAL', 'updateShopSettings: the update must be synchronous (do network calls before)');
+  }
+  return next as ShopSettings | null;
+}
+
+/** Settings as getShopSettings would read them back after saving: JSON round trip, hubspot always present. */
+export function storedSettings(settings: ShopSettings): ShopSettings {
+  const copy = JSON.parse(JSON.stringify(settings)) as ShopSettings;
+  return { ...copy, hubspot: copy.hubspot ?? null };
 }
 
 export function customerFromRow(row: Row): Customer {

@@ -22,12 +22,12 @@ import { validatePage } from './page-validation.ts';
 import {
   CONTACT_COLUMNS, CUSTOMER_COLUMNS, HOLDOUT_COHORT_COLUMNS, ORDER_COLUMNS, REMOTE_SEGMENT_COLUMNS, RULE_SEGMENT_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS,
   contactFromRow, customerFromRow, holdoutCohortsFromRows, membershipsFromRows, modelStateFromRow, orderFromRow, remoteSegmentFromRow,
-  ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, toCount, writtenPropertiesFromRows,
+  applySettingsUpdate, ruleSegmentFromRow, runFromRow, settingsFromRow, shopFromRow, snapshotFromRow, storedSettings, toCount, writtenPropertiesFromRows,
 } from './row-mapping.ts';
 import type { Row } from './row-mapping.ts';
 import { storeError } from './store-errors.ts';
 import {
-  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, privacySaltProgram,
+  claimDelivery, collectPersonDataProgram, deleteCustomerProgram, getPrivacyRequestProgram, getSuppressionsProgram, listPrivacyRequestsProgram, privacyEpochProgram, privacySaltProgram,
   redactPersonProgram, releaseDelivery, runProgramSync, savePrivacyRequestProgram, type SqlProgram,
 } from './privacy-queries.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
@@ -263,6 +263,27 @@ class SqliteStore implements MigratingStore {
         'INSERT INTO shops (shop_id, created_at, settings) VALUES (?, ?, ?) ON CONFLICT (shop_id) DO UPDATE SET settings = excluded.settings',
         shopId, now, json,
       ),
+    );
+  }
+
+  async updateShopSettings(shopId: string, update: (current: ShopSettings | null) => ShopSettings | null, now: string): Promise<ShopSettings | null> {
+    checkShopId(shopId);
+    // BEGIN IMMEDIATE takes the write lock before the read: no other connection (process) can
+    // write the row between this read and this write, and nothing of this process interleaves
+    // (the body is synchronous).
+    return this.#op('updateShopSettings', () =>
+      this.#transaction(() => {
+        const row = this.#get('SELECT settings FROM shops WHERE shop_id = ?', shopId);
+        const current = row === undefined ? null : openSettings(settingsFromRow(row), this.#secrets);
+        const next = applySettingsUpdate(update, current);
+        if (next === null) return current;
+        const json = JSON.stringify(sealSettings(checkSettings(next), this.#secrets));
+        this.#run(
+          'INSERT INTO shops (shop_id, created_at, settings) VALUES (?, ?, ?) ON CONFLICT (shop_id) DO UPDATE SET settings = excluded.settings',
+          shopId, now, json,
+        );
+        return storedSettings(next);
+      }),
     );
   }
 
@@ -685,5 +706,8 @@ class SqliteStore implements MigratingStore {
   }
   getSuppressions(shopId: string): Promise<Suppressions> {
     return this.#privacy('getSuppressions', () => getSuppressionsProgram(shopId), 'BEGIN');
+  }
+  privacyEpoch(shopId: string): Promise<string> {
+    return this.#privacy('privacyEpoch', () => privacyEpochProgram(shopId), 'BEGIN');
   }
 }

@@ -703,6 +703,74 @@ function defineContract(backend: Backend): void {
       assert.deepEqual(await store.getShopSettings(id), base, 'settings are replaced as a whole');
     });
 
+    test('updateShopSettings: read-modify-write in one transaction; concurrent updates of different fields all survive', async () => {
+      const id = shop('update-settings');
+      const schedule = { fullSyncCron: '0 3 * * *', timeZone: 'UTC', incrementalEveryMinutes: 1, paused: false };
+      const base: ShopSettings = {
+        tagPrefix: 'refinery:', shopify: { accessToken: 'shpat_1', adminOrigin: null }, schedule,
+        hubspot: { accessToken: 'h', basePath: null, requestsPerTenSeconds: 110, createContacts: false, authKind: 'oauth', refreshToken: 'r', expiresAt: NOW },
+      };
+      // Unknown shop: the callback sees null; null saves nothing (and creates no shop).
+      assert.equal(await store.updateShopSettings(id, (current) => {
+        assert.equal(current, null);
+        return null;
+      }, NOW), null);
+      assert.equal(await store.getShopSettings(id), null);
+      // Settings for an unknown shop create it; the result reads back as getShopSettings does.
+      const { hubspot: _none, ...withoutHubSpot } = base;
+      assert.deepEqual(await store.updateShopSettings(id, () => ({ ...withoutHubSpot, hubspot: undefined }), NOW), { ...withoutHubSpot, hubspot: null });
+      assert.ok((await store.listShops()).some((s) => s.shopId === id && s.createdAt === NOW));
+      assert.deepEqual(await store.updateShopSettings(id, (current) => (current ? { ...current, hubspot: base.hubspot } : null), LATER), base);
+      assert.deepEqual(await store.getShopSettings(id), base, 'secrets are opened for the callback and the result');
+      // null: no change; the stored settings are returned.
+      assert.deepEqual(await store.updateShopSettings(id, () => null, LATER), base);
+
+      // A failure inside the update changes nothing: the check of the result, or an error of the callback.
+      await rejectsWith(store.updateShopSettings(id, (current) => (current ? { ...current, schedule: { ...schedule, timeZone: 'Mars/Olympus' } } : null), LATER), 'VALIDATION');
+      await rejectsWith(store.updateShopSettings(id, (current) => (current ? { ...current, shopify: { accessToken: 't', adminOrigin: null, installedAt: 'yesterday' } } : null), LATER), 'VALIDATION');
+      await rejectsWith(store.updateShopSettings(id, (current) => {
+        if (current?.schedule) current.schedule.paused = true; // changed in place, then thrown: still nothing saved
+        throw new RefineryError('INPUT', 'no');
+      }, LATER), 'INPUT');
+      await rejectsWith(store.updateShopSettings(id, (async () => base) as never, LATER), 'INTERNAL');
+      assert.deepEqual(await store.getShopSettings(id), base, 'failed updates change nothing');
+
+      // Two writers on two connections: schedule changes and HubSpot token changes, interleaved.
+      // Each is a read-modify-write of one field (a counter), so any lost update shows.
+      const second = db.open();
+      try {
+        const rounds = 20;
+        const updates: Array<Promise<unknown>> = [];
+        for (let i = 0; i < rounds; i++) {
+          updates.push(store.updateShopSettings(id, (current) => {
+            if (!current?.schedule) throw new Error('no schedule');
+            return { ...current, schedule: { ...current.schedule, incrementalEveryMinutes: (current.schedule.incrementalEveryMinutes ?? 0) + 1 } };
+          }, LATER));
+          updates.push(second.updateShopSettings(id, (current) => {
+            if (!current?.hubspot) throw new Error('no hubspot');
+            return { ...current, hubspot: { ...current.hubspot, accessToken: `${current.hubspot.accessToken}+`, refreshToken: `r${i}` } };
+          }, LATER));
+        }
+        await Promise.all(updates);
+        const after = await store.getShopSettings(id);
+        assert.equal(after?.schedule?.incrementalEveryMinutes, 1 + rounds, 'every schedule change survived');
+        assert.equal(after?.hubspot?.accessToken, `h${'+'.repeat(rounds)}`, 'every token change survived');
+        assert.equal(after?.shopify?.accessToken, 'shpat_1');
+
+        // Concurrent updates of a shop that does not exist yet: the first creates it, the others update it.
+        const fresh = shop('update-settings-created');
+        await Promise.all(Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? store : second).updateShopSettings(fresh, (current) => {
+            const every = (current?.schedule?.incrementalEveryMinutes ?? 0) + 1;
+            return { ...(current ?? { tagPrefix: 'refinery:', shopify: null }), schedule: { ...schedule, incrementalEveryMinutes: every } };
+          }, NOW),
+        ));
+        assert.equal((await store.getShopSettings(fresh))?.schedule?.incrementalEveryMinutes, 6);
+      } finally {
+        await second.close();
+      }
+    });
+
     test('settings keep the consent policy and reject unknown ones', async () => {
       const id = shop('consent-settings');
       const base: ShopSettings = { tagPrefix: 'refinery:', shopify: null, hubspot: null };

@@ -22,7 +22,21 @@ export interface ShopSettings {
     accessToken: string;
     /** Origin that Admin API calls go to instead of https://{shop}; set only for the emulator. */
     adminOrigin: string | null;
+    /**
+     * When the install hook (app/server/shopify-app.ts afterAuth) stored this token (ISO-8601);
+     * absent in settings saved before it was recorded. An app/uninstalled that happened before it
+     * belongs to an earlier install and is ignored (app/webhooks/uninstall.ts). saveShopSettings
+     * checks it (VALIDATION): a timestamp when present.
+     */
+    installedAt?: string;
   } | null;
+  /**
+   * Set by app/uninstalled (app/webhooks/uninstall.ts), removed by the next install: when the
+   * uninstall happened and whether it paused the schedule (then the install resumes it; a schedule
+   * the merchant had paused stays paused). saveShopSettings checks it (VALIDATION): `at` a
+   * timestamp, `pausedSchedule` a boolean.
+   */
+  uninstalled?: { at: string; pausedSchedule: boolean };
   /**
    * The connected HubSpot portal, or null. May be omitted when saving; getShopSettings always
    * returns the key, null when none was saved (including settings saved before HubSpot existed).
@@ -188,8 +202,25 @@ export interface Store {
   listShops(): Promise<ShopRecord[]>;
   /** Settings of a shop, or null when the shop is unknown. */
   getShopSettings(shopId: string): Promise<ShopSettings | null>;
-  /** Saves settings, creating the shop if needed. */
+  /**
+   * Saves settings, creating the shop if needed. This replaces the whole document: to change a part
+   * of settings that may be stored already, use updateShopSettings (a read followed by a save loses
+   * what another writer saved in between).
+   */
   saveShopSettings(shopId: string, settings: ShopSettings, now: string): Promise<void>;
+  /**
+   * Read-modify-write of a shop's settings in one transaction, the shop's row locked from the read
+   * to the write (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE), so that concurrent
+   * updates of different parts (a schedule saved while a worker refreshes the HubSpot token) all
+   * survive. `update` gets the stored settings (opened, as getShopSettings returns them; null for
+   * an unknown shop) and returns the settings to save, or null to change nothing. It must be
+   * synchronous, do no I/O and may be called more than once (PostgreSQL retries it when a
+   * concurrent call created the shop first); do network calls before. The result is checked as
+   * saveShopSettings checks it (VALIDATION); anything `update` or the check throws leaves the
+   * stored settings unchanged and is rethrown. Returning settings for an unknown shop creates it.
+   * Returns the settings stored after the call (null: unknown shop and nothing saved).
+   */
+  updateShopSettings(shopId: string, update: (current: ShopSettings | null) => ShopSettings | null, now: string): Promise<ShopSettings | null>;
   /** Deletes every row of the shop in every table, its Shopify sessions included (shop redact, demo reset). */
   deleteShop(shopId: string): Promise<void>;
 
@@ -387,12 +418,22 @@ export interface Store {
    * Removes everything stored about the subject in one transaction (a customers/redact request):
    * customers by id and by email (every source), their orders, orders named or carrying the email,
    * contacts with the email, memberships and properties recorded written for those records,
-   * holdout members, webhook delivery rows about them, other privacy requests about them (except
-   * `keepRequestId`), and mentions in run reports, model states and segment snapshots (rewritten).
-   * Records the given suppression digests. Returns the rows touched per table.
+   * holdout members, webhook delivery rows about them, their other privacy requests (except
+   * `keepRequestId`; another customer's request is never deleted, only scrubbed of mentions), and
+   * mentions in run reports, model states and segment snapshots (rewritten). Identifiers are
+   * matched as whole tokens (privacy-scrub.ts): `bob@example.com` never touches `jbob@example.com`,
+   * `gid://shopify/Customer/12` never `.../Customer/123`. Records the given suppression digests.
+   * Returns the rows touched per table.
    */
   redactPerson(shopId: string, subject: PrivacySubject, options: { suppress: readonly string[]; keepRequestId: string | null; at: string }): Promise<RedactionCounts>;
   /** The shop's random privacy salt, created on first use. The shop must exist. */
   privacySalt(shopId: string, at: string): Promise<string>;
   getSuppressions(shopId: string): Promise<Suppressions>;
+  /**
+   * A short value that changes whenever a customer of the shop is redacted (the count and latest
+   * time of its suppression digests; a shop redaction resets it), cheap to read. Caches of the
+   * shop's person-level data (the admin API's live segments) are keyed by it, so that a redaction
+   * done by a worker, which creates no run, is not served from them at the next request.
+   */
+  privacyEpoch(shopId: string): Promise<string>;
 }

@@ -2,15 +2,21 @@
 // and the lift cohorts recorded at each segment's first write-back (core/holdout/holdout.md).
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_HOLDOUT_SHARE, type MembershipSplit } from '../../core/holdout/holdout.ts';
+import { RefineryError } from '../../core/errors.ts';
 import { compareStrings } from '../../core/instant.ts';
 import type { HoldoutSettings, ShopSettings, Store } from '../store/store.ts';
 
-/** The shop's holdout settings; on first use a random salt and the default share are saved. */
+/**
+ * The shop's holdout settings; on first use a random salt and the default share are saved, unless
+ * another writer saved holdout settings meanwhile (then theirs are used: the salt is chosen once).
+ */
 export async function ensureHoldoutSettings(store: Store, shopId: string, settings: ShopSettings, deps: { now: () => Date }): Promise<HoldoutSettings> {
   if (settings.holdout) return settings.holdout;
-  const holdout: HoldoutSettings = { share: DEFAULT_HOLDOUT_SHARE, salt: randomBytes(16).toString('hex') };
-  await store.saveShopSettings(shopId, { ...settings, holdout }, deps.now().toISOString());
-  return holdout;
+  const chosen: HoldoutSettings = { share: DEFAULT_HOLDOUT_SHARE, salt: randomBytes(16).toString('hex') };
+  const stored = await store.updateShopSettings(shopId, (current) => (current && !current.holdout ? { ...current, holdout: chosen } : null), deps.now().toISOString());
+  if (!stored) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
+  if (!stored.holdout) throw new RefineryError('INTERNAL', `the holdout settings of ${shopId} were not saved`);
+  return stored.holdout;
 }
 
 /**

@@ -1,5 +1,6 @@
 // OAuth-connected HubSpot portals: an access token lives 30 minutes. Before building a client the
-// factory refreshes a token that has expired or is about to, and saves the new one (sealed).
+// factory refreshes a token that has expired or is about to, and saves the new one (sealed) with
+// updateShopSettings, changing nothing else.
 import { refreshHubSpotToken, type HubSpotOAuthApp } from '../../connectors/hubspot/oauth-tokens.ts';
 import { RefineryError } from '../../core/errors.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
@@ -21,11 +22,18 @@ export async function ensureFreshHubSpotToken(
   if (!deps.hubspotOAuth) {
     throw new RefineryError('AUTH', `the HubSpot token of ${shopId} expired; set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET so that it can be refreshed`);
   }
+  const usedRefreshToken = hubspot.refreshToken;
   const tokens = await refreshHubSpotToken(deps.hubspotOAuth, hubspot.refreshToken, hubspot.basePath);
-  const next: ShopSettings = {
-    ...settings,
-    hubspot: { ...hubspot, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: new Date(now.getTime() + tokens.expiresIn * 1000).toISOString() },
-  };
-  await store.saveShopSettings(shopId, next, now.toISOString());
-  return next;
+  const expiresAt = new Date(now.getTime() + tokens.expiresIn * 1000).toISOString();
+  // Only the token fields change, on the settings as stored now (the refresh took a round trip:
+  // a schedule saved meanwhile stays), and only while the portal is still connected with the
+  // refresh token used (not disconnected or connected again, nor refreshed by another worker:
+  // then the stored settings are used as they are).
+  const stored = await store.updateShopSettings(shopId, (current) => {
+    const connected = current?.hubspot;
+    if (!current || !connected || connected.authKind !== 'oauth' || connected.refreshToken !== usedRefreshToken) return null;
+    return { ...current, hubspot: { ...connected, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt } };
+  }, now.toISOString());
+  if (!stored) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}: it was deleted while its HubSpot token was refreshed`);
+  return stored;
 }

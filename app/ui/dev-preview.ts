@@ -27,7 +27,7 @@ function fakePreview(rule: string): RulePreviewResponse {
   if ((rule.match(/'/g) ?? []).length % 2 === 1) problems.push({ line: 1, column: rule.indexOf("'") + 1, message: 'unterminated text value', suggestion: null });
   if (problems.length > 0) return { ok: false, problems };
   const size = 40 + ((rule.length * 37) % 900);
-  return { ok: true, size, share: size / 4_120, samplePersonIds: ['p-1', 'p-2'] };
+  return { ok: true, size, share: size / 4_120, sampleMemberRefs: ['m_preview0000001', 'm_preview0000002'] };
 }
 
 export function createPreviewApp(scenario: Scenario = 'demo') {

@@ -113,7 +113,16 @@ test('segment page: explanation, profile, masked sample, where it is written, li
   for (const m of s.sampleMembers) {
     assert.match(m.email ?? '', /^p\*\*\*@example\.com$/);
     assert.match(m.name ?? '', /^First\d+ Tester$/);
+    assert.match(m.memberRef, /^m_[A-Za-z0-9_-]{16}$/, 'an opaque member reference, not a person id');
   }
+  // No full email anywhere in the answer, and no '@' outside the masked email fields.
+  const fullEmails = makeCustomers(90).map((c) => (c.email ?? '').toLowerCase()).filter((e) => e !== '');
+  assert.deepEqual(fullEmails.filter((e) => r.text.toLowerCase().includes(e)), [], 'full emails in the segment page');
+  const withoutEmails = JSON.stringify({ ...s, sampleMembers: s.sampleMembers.map(({ email: _masked, ...rest }) => rest) });
+  assert.ok(!withoutEmails.includes('@'), `an '@' outside the masked emails: ${withoutEmails.slice(Math.max(0, withoutEmails.indexOf('@') - 80), withoutEmails.indexOf('@') + 40)}`);
+  assert.equal(new Set(s.sampleMembers.map((m) => m.memberRef)).size, s.sampleMembers.length, 'one reference per member');
+  const again = (await api.call(A, 'GET', `/segments/${rfm.key}`)).body as SegmentResponse;
+  assert.deepEqual(again.sampleMembers.map((m) => m.memberRef), s.sampleMembers.map((m) => m.memberRef), 'stable references');
   const platforms = s.syncedTo.map((x) => x.platform).sort();
   assert.deepEqual(platforms, ['hubspot', 'shopify']);
   const shopifyWritten = (await store.getWrittenMemberships(A, 'shopify')).get(rfm.key)?.size ?? 0;
@@ -182,7 +191,13 @@ test('rules: list, live preview, save, refuse a bad rule or key with nothing sto
   const preview = (await api.call(A, 'POST', '/rules/preview', { body: { rule: 'orders_count >= 3' } })).body as RulePreviewResponse;
   assert.ok(preview.ok);
   assert.equal(preview.size, snapshotSize);
-  assert.ok(preview.samplePersonIds.length > 0 && preview.samplePersonIds.length <= 10);
+  assert.ok(preview.sampleMemberRefs.length > 0 && preview.sampleMemberRefs.length <= 10);
+  for (const ref of preview.sampleMemberRefs) assert.match(ref, /^m_[A-Za-z0-9_-]{16}$/);
+  const previewText = JSON.stringify(preview);
+  assert.ok(!previewText.includes('@'), `no email, no email person id in the preview: ${previewText}`);
+  assert.ok(!/person\d+@example\.com|email:|gid:\/\//i.test(previewText));
+  const again = (await api.call(A, 'POST', '/rules/preview', { body: { rule: 'orders_count >= 3' } })).body as RulePreviewResponse;
+  assert.deepEqual(again, preview, 'member references are stable');
   const bad = (await api.call(A, 'POST', '/rules/preview', { body: { rule: 'amount_spnt > 100' } })).body as RulePreviewResponse;
   assert.equal(bad.ok, false);
   if (!bad.ok) assert.deepEqual(bad.problems[0] && { line: bad.problems[0].line, column: bad.problems[0].column, suggestion: bad.problems[0].suggestion }, { line: 1, column: 1, suggestion: 'amount_spent' });

@@ -135,7 +135,8 @@ test('the embedded load installs by token exchange: session and token stored sea
   assert.equal(session?.accessToken, TOKENS[SHOP_A]);
   assert.equal(session?.isOnline, false);
   const settings = await store.getShopSettings(SHOP_A);
-  assert.deepEqual(settings?.shopify, { accessToken: TOKENS[SHOP_A], adminOrigin: shopifyEmu.origin });
+  assert.deepEqual(settings?.shopify, { accessToken: TOKENS[SHOP_A], adminOrigin: shopifyEmu.origin, installedAt: settings?.shopify?.installedAt });
+  assert.ok(Math.abs(Date.now() - Date.parse(settings?.shopify?.installedAt ?? '')) < 60_000, 'the install time is recorded');
   assert.ok(!rawDatabaseText().includes(TOKENS[SHOP_A] ?? '?'), 'the access token is stored in clear');
 
   const clients = await createPlatformClients(store, deps())(SHOP_A);
@@ -152,6 +153,10 @@ test('the embedded load installs by token exchange: session and token stored sea
 });
 
 test('/api: no token, an expired token or one signed with another secret is 401 JSON; another shop named is 403; a token sees its own shop only', async () => {
+  // The API's description is public; everything else needs a session token.
+  const described = await api('/api/openapi.json', { token: null });
+  assert.equal(described.status, 200);
+  assert.equal(((await described.json()) as { openapi: string }).openapi, '3.1.0');
   const missing = await api('/api/overview', { token: null });
   assert.equal(missing.status, 401);
   assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
@@ -222,7 +227,8 @@ test('HubSpot private-app token: checked against the portal, stored sealed; bad 
   const rejected = await connect({ accessToken: 'pat-na1-wrong', basePath: hubspotEmu.origin });
   assert.equal(rejected.status, 422);
   assert.equal(((await rejected.json()) as { error: { code: string } }).error.code, 'HUBSPOT_TOKEN_REJECTED');
-  for (const bad of [{ accessToken: '' }, { accessToken: PORTAL_TOKEN, basePath: 'ftp://x' }, { accessToken: PORTAL_TOKEN, extra: 1 }, { accessToken: PORTAL_TOKEN, requestsPerTenSeconds: 0 }, 'text']) {
+  // A basePath other than the server's (an internal address, say) is refused before any call.
+  for (const bad of [{ accessToken: '' }, { accessToken: PORTAL_TOKEN, basePath: 'ftp://x' }, { accessToken: PORTAL_TOKEN, basePath: 'http://169.254.169.254' }, { accessToken: PORTAL_TOKEN, extra: 1 }, { accessToken: PORTAL_TOKEN, requestsPerTenSeconds: 0 }, 'text']) {
     const response = await connect(bad);
     assert.equal(response.status, 400, JSON.stringify(bad));
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'VALIDATION');
@@ -270,11 +276,11 @@ test('HubSpot OAuth: start -> HubSpot grant -> callback stores access and refres
 test('app/uninstalled: forgetInstallation deletes the sessions and the Shopify token, and keeps the data', async () => {
   await store.savePage(SHOP_B, { customers: [{ source: 'shopify', id: 'gid://shopify/Customer/9', email: 'b@example.com', marketingState: null, firstName: null, lastName: null, tags: [], createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' }] });
   const forgotten = await forgetInstallation(store, SHOP_B);
-  assert.deepEqual(forgotten, { known: true, sessions: 1 });
+  assert.deepEqual(forgotten, { known: true, sessions: 1, superseded: false });
   assert.deepEqual(await store.findShopifySessionsByShop(SHOP_B), []);
   assert.equal((await store.getShopSettings(SHOP_B))?.shopify, null);
   assert.equal(await store.countCustomers(SHOP_B), 1);
-  assert.deepEqual(await forgetInstallation(store, 'never-installed.myshopify.com'), { known: false, sessions: 0 });
+  assert.deepEqual(await forgetInstallation(store, 'never-installed.myshopify.com'), { known: false, sessions: 0, superseded: false });
   // Shop A is untouched.
   assert.equal((await store.getShopSettings(SHOP_A))?.shopify?.accessToken, TOKENS[SHOP_A]);
 });

@@ -25,8 +25,11 @@ export async function holdoutCommand(ctx: CliContext, flags: { shop?: string; js
   const now = () => new Date();
   let holdout = await ensureHoldoutSettings(ctx.store, shopId, settings, { now });
   if (flags.share !== undefined) {
-    holdout = { ...holdout, share: parseShare(flags.share) };
-    await ctx.store.saveShopSettings(shopId, { ...settings, holdout }, now().toISOString());
+    const share = parseShare(flags.share);
+    // Only the share changes, on the settings as stored now (the salt stays).
+    const saved = await ctx.store.updateShopSettings(shopId, (current) => (current ? { ...current, holdout: { salt: (current.holdout ?? holdout).salt, share } } : null), now().toISOString());
+    if (!saved?.holdout) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
+    holdout = saved.holdout;
   }
   const cohorts = await ctx.store.listHoldoutCohorts(shopId);
   if (flags.json) {

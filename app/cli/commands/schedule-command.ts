@@ -129,9 +129,20 @@ export async function scheduleCommand(ctx: CliContext, positionals: string[], fl
     print(ctx, view(shopId, settings, now.getTime()), flags.json ?? false, false);
     return 0;
   }
-  const schedule = applyScheduleFlags(settings.schedule ?? defaultSchedule(), flags);
-  const updated: ShopSettings = { ...settings, schedule };
-  await ctx.store.saveShopSettings(shopId, updated, now.toISOString());
+  // The options apply to the schedule as stored at the write; nothing else changes (a HubSpot
+  // token refreshed by a worker meanwhile stays). A bad option throws: nothing is saved.
+  const updated = await ctx.store.updateShopSettings(
+    shopId,
+    (current) => {
+      if (!current) return null;
+      const next: ShopSettings = { ...current, schedule: applyScheduleFlags(current.schedule ?? defaultSchedule(), flags) };
+      // --pause / --resume while uninstalled: the operator's choice, which a reinstall keeps.
+      if (next.uninstalled && (flags.pause || flags.resume)) next.uninstalled = { ...next.uninstalled, pausedSchedule: false };
+      return next;
+    },
+    now.toISOString(),
+  );
+  if (!updated) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}`);
   print(ctx, view(shopId, updated, now.getTime()), flags.json ?? false, true);
   return 0;
 }

@@ -141,7 +141,7 @@ export const SegmentResponseSchema = z.object({
   segment: SegmentRowSchema,
   explanation: z.string(),
   profile: z.array(z.object({ feature: z.string(), label: z.string(), unit: z.enum(['count', 'days', 'money', 'share']), segment: z.number().nullable(), store: z.number().nullable() })),
-  sampleMembers: z.array(z.object({ personId: z.string(), name: z.string().nullable(), email: z.string().nullable(), orders: z.number(), spent: z.number(), lastOrderAt: z.string().nullable() })),
+  sampleMembers: z.array(z.object({ memberRef: z.string().describe('Opaque member reference, stable for the shop (never a person id or email)'), name: z.string().nullable(), email: z.string().nullable(), orders: z.number(), spent: z.number(), lastOrderAt: z.string().nullable() })),
   syncedTo: z.array(z.object({ platform: z.enum(['shopify', 'hubspot']), remoteId: z.string(), name: z.string(), members: z.number(), updatedAt: z.string() })),
   lift: reportObject('Holdout lift (app/analysis/lift-report.ts SegmentLift)').nullable(),
 });
@@ -177,7 +177,7 @@ export const RulesResponseSchema = z.object({
 });
 
 export const RulePreviewResponseSchema = z.union([
-  z.object({ ok: z.literal(true), size: z.number(), share: z.number(), samplePersonIds: z.array(z.string()) }),
+  z.object({ ok: z.literal(true), size: z.number(), share: z.number(), sampleMemberRefs: z.array(z.string()).describe('Opaque member references of the first matches') }),
   z.object({ ok: z.literal(false), problems: z.array(RuleProblemSchema) }),
 ]);
 

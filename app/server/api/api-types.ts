@@ -56,8 +56,11 @@ export interface SegmentResponse {
   explanation: string;
   /** Mean feature values of members against the whole store. */
   profile: Array<{ feature: string; label: string; unit: 'count' | 'days' | 'money' | 'share'; segment: number | null; store: number | null }>;
-  /** Up to 20 members, people with the highest spend first; emails masked (j***@example.com). */
-  sampleMembers: Array<{ personId: string; name: string | null; email: string | null; orders: number; spent: number; lastOrderAt: string | null }>;
+  /**
+   * Up to 20 members, people with the highest spend first; emails masked (j***@example.com). No
+   * person id (it holds the email): `memberRef` is an opaque reference, stable for the shop.
+   */
+  sampleMembers: Array<{ memberRef: string; name: string | null; email: string | null; orders: number; spent: number; lastOrderAt: string | null }>;
   /** The platform objects that carry it (Shopify segment, HubSpot list) and what was last written. */
   syncedTo: Array<{ platform: 'shopify' | 'hubspot'; remoteId: string; name: string; members: number; updatedAt: string }>;
   /** Holdout lift since the first write-back, or null when the segment has no cohort yet. */
@@ -118,8 +121,11 @@ export interface RuleProblem {
   suggestion: string | null;
 }
 
-/** POST /api/rules/preview { rule } -> live size on the current data. */
-export type RulePreviewResponse = { ok: true; size: number; share: number; samplePersonIds: string[] } | { ok: false; problems: RuleProblem[] };
+/**
+ * POST /api/rules/preview { rule } -> live size on the current data; `sampleMemberRefs`: opaque
+ * references (stable for the shop, as the segment page's `memberRef`) of the first matches.
+ */
+export type RulePreviewResponse = { ok: true; size: number; share: number; sampleMemberRefs: string[] } | { ok: false; problems: RuleProblem[] };
 
 /** PUT /api/rules/:key { name, rule } -> 200 with the saved rule, or 422 with problems (nothing stored). */
 export interface RuleSaveRequest {

@@ -66,14 +66,16 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const route of [...routes, ...EXTERNAL_ROUTES]) {
     const path = openApiPath(route.path);
-    paths[path] = { ...(paths[path] ?? {}), [route.method]: operation(route) };
+    // The description itself is served without a session token (create-server.ts).
+    const open = route.operationId === 'getOpenApi' ? { security: [] } : {};
+    paths[path] = { ...(paths[path] ?? {}), [route.method]: { ...operation(route), ...open } };
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Segment Refinery admin API',
       version: '1',
-      description: 'The JSON API behind the embedded admin UI. Every request carries a Shopify session token; the shop is the token\'s, never a request field.',
+      description: 'The JSON API behind the embedded admin UI. Every request but this description carries a Shopify session token; the shop is the token\'s, never a request field.',
     },
     servers: [{ url: '/api' }],
     security: [{ shopifySessionToken: [] }],

@@ -12,6 +12,7 @@ import {
 } from './api-schemas.ts';
 import type { ApiContext } from './api-route.ts';
 import type { RulePreviewResponse, RuleProblem, RuleSaveErrorResponse, RuleSegmentView, RulesResponse } from './api-types.ts';
+import { memberRefs } from './member-ref.ts';
 import { liveSegments, requireSettings } from './shop-data.ts';
 
 const TYPE_WORDS: Record<string, string> = { number: 'number', string: 'text', boolean: 'true / false', date: 'date', 'string-list': 'list of text' };
@@ -64,8 +65,9 @@ export const rulesRoutes = [
       await requireSettings(services, shopId);
       const parsed = parseRule(body.rule, DEFAULT_CATALOGUE);
       if (!parsed.ok) return ok({ ok: false, problems: problemsOf(parsed.errors) } satisfies RulePreviewResponse);
-      const size = ruleSize(await liveSegments(services, shopId), parsed.rule);
-      return ok({ ok: true, ...size } satisfies RulePreviewResponse);
+      const { size, share, samplePersonIds } = ruleSize(await liveSegments(services, shopId), parsed.rule);
+      const refOf = await memberRefs(services, shopId);
+      return ok({ ok: true, size, share, sampleMemberRefs: samplePersonIds.map(refOf) } satisfies RulePreviewResponse);
     },
   }),
   defineRoute({

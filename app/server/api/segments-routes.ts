@@ -1,5 +1,6 @@
 // GET /segments/:key: one segment explained: why its people are together, their profile against
-// the store, its biggest spenders (emails masked), where it is written and its holdout lift.
+// the store, its biggest spenders (emails masked, person ids replaced by opaque member references,
+// member-ref.ts), where it is written and its holdout lift.
 import type { Person } from '../../../core/identity.ts';
 import type { Platform } from '../../../core/model.ts';
 import type { RefineReport } from '../../../core/segments/refine.ts';
@@ -13,6 +14,7 @@ import { defineRoute, ok } from './api-route.ts';
 import { ApiErrorSchema, SegmentKeyParams, SegmentResponseSchema } from './api-schemas.ts';
 import type { SegmentResponse } from './api-types.ts';
 import { segmentTable } from './segment-rows.ts';
+import { memberRefs } from './member-ref.ts';
 import { liveSegments, requireSettings } from './shop-data.ts';
 
 const PLATFORMS: readonly Platform[] = ['shopify', 'hubspot'];
@@ -72,8 +74,9 @@ export const segmentsRoutes = [
         sampleSize: SAMPLE_SIZE,
       });
       const sampleMembers: SegmentResponse['sampleMembers'] = [];
+      const refOf = await memberRefs(services, shopId);
       for (const m of profile.sample) {
-        sampleMembers.push({ personId: m.personId, name: await nameOf(store, shopId, live.personById.get(m.personId)), email: maskEmail(m.email), orders: m.orders, spent: m.spent, lastOrderAt: m.lastOrderAt });
+        sampleMembers.push({ memberRef: refOf(m.personId), name: await nameOf(store, shopId, live.personById.get(m.personId)), email: maskEmail(m.email), orders: m.orders, spent: m.spent, lastOrderAt: m.lastOrderAt });
       }
 
       const syncedTo: SegmentResponse['syncedTo'] = [];

@@ -6,7 +6,7 @@ import { DEFAULT_HOLDOUT_SHARE } from '../../../core/holdout/holdout.ts';
 import { defaultSchedule, formatLocal, upcomingFireTimes } from '../../../core/schedule/index.ts';
 import { effectiveSchedule } from '../../jobs/scheduler.ts';
 import type { ShopSettings } from '../../store/store.ts';
-import { ApiHttpError } from './api-errors.ts';
+import { ApiHttpError, notFound } from './api-errors.ts';
 import { defineRoute, ok } from './api-route.ts';
 import { ApiErrorSchema, SettingsResponseSchema, SettingsUpdateRequest } from './api-schemas.ts';
 import type { SettingsResponse } from './api-types.ts';
@@ -65,7 +65,6 @@ export const settingsRoutes = [
     async handle({ shopId, body, services }) {
       const { store } = services;
       const settings = await requireSettings(services, shopId);
-      const updated: ShopSettings = { ...settings };
       if (body.tagPrefix !== undefined && body.tagPrefix !== settings.tagPrefix) {
         // Tags are found again by prefix: with tags of the old prefix on customers, a new prefix
         // would leave them behind for good.
@@ -73,12 +72,20 @@ export const settingsRoutes = [
         if ([...written.values()].some((members) => members.size > 0)) {
           throw new ApiHttpError(409, 'CONFLICT', `the tag prefix cannot change while tags written with "${settings.tagPrefix}" are on customers`, [{ path: 'tagPrefix', message: 'tags with the current prefix are written' }]);
         }
-        updated.tagPrefix = body.tagPrefix;
       }
-      if (body.consentPolicy !== undefined) updated.consentPolicy = body.consentPolicy;
-      if (body.holdoutShare !== undefined) updated.holdout = { share: body.holdoutShare, salt: settings.holdout?.salt ?? randomBytes(16).toString('hex') };
-      if (body.schedule !== undefined) updated.schedule = body.schedule;
-      await store.saveShopSettings(shopId, updated, services.now().toISOString());
+      // Only the fields given change, on the settings as stored at the write (a HubSpot token
+      // refreshed or connected meanwhile is kept).
+      const salt = randomBytes(16).toString('hex');
+      const updated = await store.updateShopSettings(shopId, (current) => {
+        if (!current) return null;
+        const next: ShopSettings = { ...current };
+        if (body.tagPrefix !== undefined && body.tagPrefix !== settings.tagPrefix) next.tagPrefix = body.tagPrefix;
+        if (body.consentPolicy !== undefined) next.consentPolicy = body.consentPolicy;
+        if (body.holdoutShare !== undefined) next.holdout = { share: body.holdoutShare, salt: current.holdout?.salt ?? salt };
+        if (body.schedule !== undefined) next.schedule = body.schedule;
+        return next;
+      }, services.now().toISOString());
+      if (!updated) throw notFound(`unknown shop ${shopId}`);
       return ok(settingsView(updated, services.now()));
     },
   }),

@@ -1,6 +1,6 @@
 // What several API routes read about the authenticated shop: its settings (404 when the shop is
 // unknown), its runs as RunSummary rows, and its segments recomputed from the store (cached per
-// shop and last run).
+// shop, last run and privacy epoch).
 import { computeLiveSegments, type LiveSegments } from '../../analysis/live-segments.ts';
 import type { RunRecord, ShopSettings } from '../../store/store.ts';
 import type { SyncReport } from '../../sync/sync-types.ts';
@@ -41,8 +41,13 @@ export async function lastRunKey(services: ApiServices, shopId: string): Promise
   return last ? `${last.id}:${last.status}` : 'none';
 }
 
-/** The shop's segments recomputed from its stored data now; reused until the next run or expiry. */
+/**
+ * The shop's segments recomputed from its stored data now; reused until the next run, the next
+ * customer redaction (the store's privacy epoch: a redaction runs in a worker and creates no run,
+ * and its person must not be served from here afterwards) or expiry.
+ */
 export async function liveSegments(services: ApiServices, shopId: string): Promise<LiveSegments> {
   const run = await lastRunKey(services, shopId);
-  return services.cache.live.get(shopKey(shopId, 'live', run), () => computeLiveSegments(services.store, shopId, services.now().toISOString()));
+  const epoch = await services.store.privacyEpoch(shopId);
+  return services.cache.live.get(shopKey(shopId, 'live', run, epoch), () => computeLiveSegments(services.store, shopId, services.now().toISOString()));
 }

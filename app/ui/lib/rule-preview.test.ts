@@ -51,7 +51,7 @@ test('typing is debounced: one request for the text after the pause', async () =
     timers,
     preview: async (rule) => {
       sent.push(rule);
-      return { ok: true, size: 12, share: 0.1, samplePersonIds: [] };
+      return { ok: true, size: 12, share: 0.1, sampleMemberRefs: [] };
     },
     onState: (s) => states.push(s),
   });
@@ -67,7 +67,7 @@ test('typing is debounced: one request for the text after the pause', async () =
   assert.deepEqual(sent, ['amount_spent > 5']);
   assert.equal(previewer.state.status, 'loading');
   await flush();
-  assert.deepEqual(previewer.state, { status: 'ok', rule: 'amount_spent > 5', size: 12, share: 0.1, samplePersonIds: [] });
+  assert.deepEqual(previewer.state, { status: 'ok', rule: 'amount_spent > 5', size: 12, share: 0.1, sampleMemberRefs: [] });
   assert.deepEqual(
     states.map((s) => s.status),
     ['pending', 'pending', 'pending', 'loading', 'ok'],
@@ -91,9 +91,9 @@ test('a late answer for an older text is dropped', async () => {
   timers.tick(10);
   previewer.update('new');
   timers.tick(10);
-  answers.get('new')?.resolve({ ok: true, size: 2, share: 0, samplePersonIds: [] });
+  answers.get('new')?.resolve({ ok: true, size: 2, share: 0, sampleMemberRefs: [] });
   await flush();
-  answers.get('old')?.resolve({ ok: true, size: 999, share: 1, samplePersonIds: [] });
+  answers.get('old')?.resolve({ ok: true, size: 999, share: 1, sampleMemberRefs: [] });
   await flush();
   assert.equal(previewer.state.status, 'ok');
   assert.equal(previewer.state.status === 'ok' && previewer.state.size, 2);
@@ -131,7 +131,7 @@ test('problems, errors, empty text and dispose', async () => {
 test('flush previews at once', async () => {
   const timers = fakeTimers();
   const sent: string[] = [];
-  const previewer = createRulePreviewer({ timers, preview: async (r) => (sent.push(r), { ok: true, size: 1, share: 0, samplePersonIds: [] }), onState: () => undefined });
+  const previewer = createRulePreviewer({ timers, preview: async (r) => (sent.push(r), { ok: true, size: 1, share: 0, sampleMemberRefs: [] }), onState: () => undefined });
   previewer.update('orders_count > 1');
   previewer.flush();
   assert.deepEqual(sent, ['orders_count > 1']);

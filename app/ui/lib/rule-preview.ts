@@ -9,7 +9,7 @@ export type RulePreviewState =
   /** Waiting for the typing to stop. */
   | { status: 'pending'; rule: string }
   | { status: 'loading'; rule: string }
-  | { status: 'ok'; rule: string; size: number; share: number; samplePersonIds: string[] }
+  | { status: 'ok'; rule: string; size: number; share: number; sampleMemberRefs: string[] }
   | { status: 'invalid'; rule: string; problems: RuleProblem[] }
   | { status: 'error'; rule: string; message: string };
 
@@ -68,7 +68,7 @@ export function createRulePreviewer(options: RulePreviewerOptions): RulePreviewe
     try {
       const result = await options.preview(rule);
       if (id !== sequence) return;
-      if (result.ok) set({ status: 'ok', rule, size: result.size, share: result.share, samplePersonIds: result.samplePersonIds });
+      if (result.ok) set({ status: 'ok', rule, size: result.size, share: result.share, sampleMemberRefs: result.sampleMemberRefs });
       else set({ status: 'invalid', rule, problems: result.problems });
     } catch (error) {
       if (id !== sequence) return;

@@ -51,6 +51,8 @@ export function adminPageRoute(install: InstallState, shops: Map<string, ShopSta
   if (!shop) return sendJson(res, 404, { errors: 'Unknown shop' });
   const path = url.searchParams.get('path') ?? '/';
   const target = new URL(path.startsWith('/') ? path : `/${path}`, app.appUrl);
+  // Only the app's own pages get a session token (`//elsewhere/x` would resolve to another origin).
+  if (target.origin !== new URL(app.appUrl).origin) return sendJson(res, 400, { errors: 'path must be a path of the app' });
   for (const [key, value] of embeddedQuery(install, shop.domain)) target.searchParams.set(key, value);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(shop.name)} · Shopify admin (emulator)</title>

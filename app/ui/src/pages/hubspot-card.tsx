@@ -69,7 +69,6 @@ function Connected({ hubspot, onChanged }: { hubspot: SettingsResponse['hubspot'
 function ConnectForm({ onChanged }: { onChanged: () => void }) {
   const toast = useToast();
   const [token, setToken] = useState('');
-  const [basePath, setBasePath] = useState('');
   const [rate, setRate] = useState('100');
   const [createContacts, setCreateContacts] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -93,7 +92,6 @@ function ConnectForm({ onChanged }: { onChanged: () => void }) {
     setError(null);
     try {
       const body: HubSpotConnectRequest = { accessToken: token.trim(), requestsPerTenSeconds: Number(rate), createContacts };
-      if (basePath.trim()) body.basePath = basePath.trim();
       await api.post('/hubspot/connect', body);
       toast('HubSpot connected');
       setToken('');
@@ -170,7 +168,6 @@ function ConnectForm({ onChanged }: { onChanged: () => void }) {
               onChange={setRate}
               error={error?.fields['requestsPerTenSeconds']}
             />
-            <TextField id="hubspot-base-path" label="API address (optional)" value={basePath} onChange={setBasePath} autoComplete="off" placeholder="https://api.hubapi.com" error={error?.fields['basePath']} />
           </FormLayout.Group>
           <Checkbox id="hubspot-create-contacts" label="Create HubSpot contacts for customers who are not there yet" checked={createContacts} onChange={setCreateContacts} />
         </FormLayout>
