@@ -1,10 +1,11 @@
 // The holdout lift of a segment: treated against held-out people, conversion and revenue per
 // person, with the intervals and the finding in plain words.
-import { Badge, BlockStack, Card, DataTable, InlineStack, List, Text } from '@shopify/polaris';
+import { Badge, BlockStack, DataTable, List, Text } from '@shopify/polaris';
 import type { SegmentResponse } from '../../../server/api/api-types.ts';
 import { formatDate, formatMoney, formatNumber, formatPercent, formatPoints, formatSignedMoney } from '../../lib/format.ts';
 import { AutoWidth } from '../charts/auto-width.tsx';
 import { IntervalChart, type IntervalRow } from '../charts/interval-chart.tsx';
+import { TitledCard, TitledSection } from '../components/titled-card.tsx';
 
 type Lift = NonNullable<SegmentResponse['lift']>;
 
@@ -16,25 +17,15 @@ function directionBadge(direction: 'up' | 'down' | 'unclear' | undefined) {
 
 export function LiftCard({ lift }: { lift: SegmentResponse['lift'] }) {
   return (
-    <Card>
-      <div data-testid="segment-lift">
-        <BlockStack gap="300">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Holdout lift
-            </Text>
-            {lift?.lift ? directionBadge(lift.lift.conversion?.direction) : null}
-          </InlineStack>
-          {lift === null ? (
-            <Text as="p" tone="subdued">
-              No holdout cohort yet. A share of the segment is held out of the write-back from its first sync, and the lift is measured against it.
-            </Text>
-          ) : (
-            <LiftBody lift={lift} />
-          )}
-        </BlockStack>
-      </div>
-    </Card>
+    <TitledCard testId="segment-lift" title="Holdout lift" aside={lift?.lift ? directionBadge(lift.lift.conversion?.direction) : null}>
+      {lift === null ? (
+        <Text as="p" tone="subdued">
+          No holdout cohort yet. A share of the segment is held out of the write-back from its first sync, and the lift is measured against it.
+        </Text>
+      ) : (
+        <LiftBody lift={lift} />
+      )}
+    </TitledCard>
   );
 }
 
@@ -74,12 +65,9 @@ function LiftBody({ lift }: { lift: Lift }) {
         ]}
       />
       {rows.length > 0 ? (
-        <BlockStack gap="100">
-          <Text as="h3" variant="headingSm">
-            Difference, treated minus holdout ({formatPercent(report.confidence, 0)} intervals)
-          </Text>
+        <TitledSection title={`Difference, treated minus holdout (${formatPercent(report.confidence, 0)} intervals)`}>
           <AutoWidth>{(width) => <IntervalChart width={width} title={`Lift with ${formatPercent(report.confidence, 0)} confidence intervals`} rows={rows} />}</AutoWidth>
-        </BlockStack>
+        </TitledSection>
       ) : null}
       {report.reasons.length > 0 ? (
         <List>

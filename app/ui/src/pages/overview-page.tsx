@@ -11,7 +11,9 @@ import { PairedBars } from '../charts/paired-bars.tsx';
 import { SERIES } from '../charts/chart-parts.tsx';
 import { Sparkline } from '../charts/sparkline.tsx';
 import { AutoWidth } from '../charts/auto-width.tsx';
+import { NumericCell } from '../components/numeric-cell.tsx';
 import { EmptyCard, Loaded } from '../components/page-states.tsx';
+import { TableCard, TitledCard } from '../components/titled-card.tsx';
 import { SyncNowButton, useSyncNow } from '../components/sync-now.tsx';
 import { useRouter } from '../router.tsx';
 import { RunStatusBadge, describeRead, describeWrote, triggerLabel } from './run-parts.tsx';
@@ -95,122 +97,96 @@ function SegmentsTable({ data }: { data: OverviewResponse }) {
   const { navigate } = useRouter();
   const rows = byKindThenSize(data.segments);
   return (
-    <Card padding="0">
-      <div data-testid="segments-table">
-        <div style={{ padding: 'var(--p-space-400) var(--p-space-400) var(--p-space-200)' }}>
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Segments
-            </Text>
-            <Text as="span" tone="subdued" variant="bodySm">
-              {formatNumber(rows.length)} segments
-            </Text>
-          </InlineStack>
-        </div>
-        <IndexTable
-          resourceName={{ singular: 'segment', plural: 'segments' }}
-          itemCount={rows.length}
-          selectable={false}
-          headings={[{ title: 'Segment' }, { title: 'Kind' }, { title: 'Size', alignment: 'end' }, { title: 'Revenue', alignment: 'end', tooltipContent: 'Share of the store\'s revenue' }, { title: 'Trend' }]}
-        >
-          {rows.map((row, index) => (
-            <IndexTable.Row id={row.key} key={row.key} position={index} onClick={() => navigate(segmentPath(row.key))}>
-              <IndexTable.Cell className="sr-cell-wrap">
-                <span data-testid={`segment-row-${row.key}`}>
-                  <Link url={segmentPath(row.key)} removeUnderline dataPrimaryLink>
-                    <Text as="span" fontWeight="semibold">
-                      {row.name}
-                    </Text>
-                  </Link>
-                </span>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Badge tone={KIND_TONES[row.kind]}>{KIND_LABELS[row.kind]}</Badge>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {formatNumber(row.size)}
-                  <Text as="span" tone="subdued" variant="bodySm">{` · ${formatPercent(row.customerShare)}`}</Text>
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {formatPercent(row.revenueShare)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Sparkline points={row.trend} label={`${row.name} size`} width={80} />
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </div>
-    </Card>
+    <TableCard
+      testId="segments-table"
+      title="Segments"
+      aside={
+        <Text as="span" tone="subdued" variant="bodySm">
+          {formatNumber(rows.length)} segments
+        </Text>
+      }
+      headerSpace="200"
+    >
+      <IndexTable
+        resourceName={{ singular: 'segment', plural: 'segments' }}
+        itemCount={rows.length}
+        selectable={false}
+        headings={[{ title: 'Segment' }, { title: 'Kind' }, { title: 'Size', alignment: 'end' }, { title: 'Revenue', alignment: 'end', tooltipContent: 'Share of the store\'s revenue' }, { title: 'Trend' }]}
+      >
+        {rows.map((row, index) => (
+          <IndexTable.Row id={row.key} key={row.key} position={index} onClick={() => navigate(segmentPath(row.key))}>
+            <IndexTable.Cell className="sr-cell-wrap">
+              <span data-testid={`segment-row-${row.key}`}>
+                <Link url={segmentPath(row.key)} removeUnderline dataPrimaryLink>
+                  <Text as="span" fontWeight="semibold">
+                    {row.name}
+                  </Text>
+                </Link>
+              </span>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Badge tone={KIND_TONES[row.kind]}>{KIND_LABELS[row.kind]}</Badge>
+            </IndexTable.Cell>
+            <NumericCell>
+              {formatNumber(row.size)}
+              <Text as="span" tone="subdued" variant="bodySm">{` · ${formatPercent(row.customerShare)}`}</Text>
+            </NumericCell>
+            <NumericCell>{formatPercent(row.revenueShare)}</NumericCell>
+            <IndexTable.Cell>
+              <Sparkline points={row.trend} label={`${row.name} size`} width={80} />
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
+    </TableCard>
   );
 }
 
 function LastRunCard({ run }: { run: OverviewResponse['lastRun'] }) {
   return (
-    <Card>
-      <div data-testid="last-run">
-        <BlockStack gap="300">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Last run
+    <TitledCard testId="last-run" title="Last run" aside={run ? <RunStatusBadge status={run.status} /> : <Badge>Never</Badge>}>
+      {run ? (
+        <BlockStack gap="200">
+          <Text as="p">
+            {triggerLabel(run.trigger)} · {formatDateTime(run.startedAt)} · {formatDuration(run.durationMs)}
+          </Text>
+          <Text as="p" tone="subdued" variant="bodySm">
+            Read: {describeRead(run.read)}
+          </Text>
+          <Text as="p" tone="subdued" variant="bodySm">
+            Shopify: {describeWrote(run.wrote).shopify}
+          </Text>
+          {run.failure ? (
+            <Text as="p" tone="critical" variant="bodySm">
+              {run.failure.message}
             </Text>
-            {run ? <RunStatusBadge status={run.status} /> : <Badge>Never</Badge>}
-          </InlineStack>
-          {run ? (
-            <BlockStack gap="200">
-              <Text as="p">
-                {triggerLabel(run.trigger)} · {formatDateTime(run.startedAt)} · {formatDuration(run.durationMs)}
-              </Text>
-              <Text as="p" tone="subdued" variant="bodySm">
-                Read: {describeRead(run.read)}
-              </Text>
-              <Text as="p" tone="subdued" variant="bodySm">
-                Shopify: {describeWrote(run.wrote).shopify}
-              </Text>
-              {run.failure ? (
-                <Text as="p" tone="critical" variant="bodySm">
-                  {run.failure.message}
-                </Text>
-              ) : null}
-              <Link url="/runs">View sync history</Link>
-            </BlockStack>
-          ) : (
-            <Text as="p" tone="subdued">
-              No sync has run yet.
-            </Text>
-          )}
+          ) : null}
+          <Link url="/runs">View sync history</Link>
         </BlockStack>
-      </div>
-    </Card>
+      ) : (
+        <Text as="p" tone="subdued">
+          No sync has run yet.
+        </Text>
+      )}
+    </TitledCard>
   );
 }
 
 function ConnectionsCard({ connections }: { connections: OverviewResponse['connections'] }) {
   return (
-    <Card>
-      <div data-testid="connections">
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            Connections
-          </Text>
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="span">Shopify tags and segments</Text>
-            <Badge tone={connections.shopify ? 'success' : 'critical'}>{connections.shopify ? 'Connected' : 'Not connected'}</Badge>
-          </InlineStack>
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="span">HubSpot lists{connections.hubspot.portalId ? ` (portal ${connections.hubspot.portalId})` : ''}</Text>
-            <span data-testid="connection-hubspot" data-connected={connections.hubspot.connected}>
-              <Badge tone={connections.hubspot.connected ? 'success' : undefined}>{connections.hubspot.connected ? 'Connected' : 'Not connected'}</Badge>
-            </span>
-          </InlineStack>
-          {!connections.hubspot.connected ? <Link url="/settings">Connect HubSpot in Settings</Link> : null}
-        </BlockStack>
-      </div>
-    </Card>
+    <TitledCard testId="connections" title="Connections">
+      <InlineStack align="space-between" blockAlign="center">
+        <Text as="span">Shopify tags and segments</Text>
+        <Badge tone={connections.shopify ? 'success' : 'critical'}>{connections.shopify ? 'Connected' : 'Not connected'}</Badge>
+      </InlineStack>
+      <InlineStack align="space-between" blockAlign="center">
+        <Text as="span">HubSpot lists{connections.hubspot.portalId ? ` (portal ${connections.hubspot.portalId})` : ''}</Text>
+        <span data-testid="connection-hubspot" data-connected={connections.hubspot.connected}>
+          <Badge tone={connections.hubspot.connected ? 'success' : undefined}>{connections.hubspot.connected ? 'Connected' : 'Not connected'}</Badge>
+        </span>
+      </InlineStack>
+      {!connections.hubspot.connected ? <Link url="/settings">Connect HubSpot in Settings</Link> : null}
+    </TitledCard>
   );
 }
 
@@ -218,58 +194,45 @@ function SizeChartCard({ data }: { data: OverviewResponse }) {
   const rows = byKindThenSize(data.segments);
   const kinds = SEGMENT_KINDS.filter((k) => rows.some((r) => r.kind === k));
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Segment sizes by kind
-        </Text>
-        <AutoWidth>
-          {(width) => (
-          <BarChart
-            width={width}
-            labelWidth={Math.min(190, Math.round(width * 0.38))}
-            title="Segment sizes, coloured by kind"
-            items={rows.map((r) => ({ label: r.name, value: r.size, color: KIND_COLORS[r.kind] }))}
-            legend={kinds.map((k) => ({ label: KIND_LABELS[k], color: KIND_COLORS[k] }))}
-            format={formatNumber}
-            axisLabel="Customers"
-            testId="chart-segment-sizes"
-          />
-          )}
-        </AutoWidth>
-      </BlockStack>
-    </Card>
+    <TitledCard title="Segment sizes by kind">
+      <AutoWidth>
+        {(width) => (
+        <BarChart
+          width={width}
+          labelWidth={Math.min(190, Math.round(width * 0.38))}
+          title="Segment sizes, coloured by kind"
+          items={rows.map((r) => ({ label: r.name, value: r.size, color: KIND_COLORS[r.kind] }))}
+          legend={kinds.map((k) => ({ label: KIND_LABELS[k], color: KIND_COLORS[k] }))}
+          format={formatNumber}
+          axisLabel="Customers"
+          testId="chart-segment-sizes"
+        />
+        )}
+      </AutoWidth>
+    </TitledCard>
   );
 }
 
 function RevenueChartCard({ data }: { data: OverviewResponse }) {
   const rows = [...data.segments].sort((a, b) => b.revenueShare - a.revenueShare);
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Revenue share
-        </Text>
-        <Text as="p" tone="subdued" variant="bodySm">
-          Share of the store&apos;s revenue against share of its customers. A segment earns more than its size when its first bar is longer.
-        </Text>
-        <AutoWidth>
-          {(width) => (
-          <PairedBars
-            width={width}
-            labelWidth={Math.min(190, Math.round(width * 0.38))}
-            title="Revenue share against customer share per segment"
-            rows={rows.map((r) => ({ label: r.name, a: r.revenueShare, b: r.customerShare, format: (v) => formatPercent(v) }))}
-            names={['Revenue share', 'Customer share']}
-            colors={[SERIES.primary, SERIES.secondary]}
-            testId="chart-revenue-share"
-          />
-          )}
-        </AutoWidth>
-        <Text as="p" tone="subdued" variant="bodySm">
-          Store revenue: {formatCompact(data.totals.revenue)}
-        </Text>
-      </BlockStack>
-    </Card>
+    <TitledCard title="Revenue share" subtitle="Share of the store's revenue against share of its customers. A segment earns more than its size when its first bar is longer.">
+      <AutoWidth>
+        {(width) => (
+        <PairedBars
+          width={width}
+          labelWidth={Math.min(190, Math.round(width * 0.38))}
+          title="Revenue share against customer share per segment"
+          rows={rows.map((r) => ({ label: r.name, a: r.revenueShare, b: r.customerShare, format: (v) => formatPercent(v) }))}
+          names={['Revenue share', 'Customer share']}
+          colors={[SERIES.primary, SERIES.secondary]}
+          testId="chart-revenue-share"
+        />
+        )}
+      </AutoWidth>
+      <Text as="p" tone="subdued" variant="bodySm">
+        Store revenue: {formatCompact(data.totals.revenue)}
+      </Text>
+    </TitledCard>
   );
 }

@@ -1,10 +1,12 @@
 // Data quality: every check with its severity, the counts behind it, currencies and the freshness
 // of each source.
-import { Badge, BlockStack, Card, DataTable, IndexTable, InlineStack, Layout, Page, Text } from '@shopify/polaris';
+import { Badge, BlockStack, DataTable, IndexTable, InlineStack, Layout, Page, Text } from '@shopify/polaris';
 import type { QualityResponse } from '../../../server/api/api-types.ts';
 import { formatDate, formatNumber, formatPercent } from '../../lib/format.ts';
 import { useApi } from '../api/api.ts';
+import { NumericCell } from '../components/numeric-cell.tsx';
 import { EmptyCard, Loaded } from '../components/page-states.tsx';
+import { TableCard, TitledCard } from '../components/titled-card.tsx';
 
 type Severity = QualityResponse['severity'];
 
@@ -44,35 +46,23 @@ export function QualityPage() {
             {data.sources.length > 0 || data.currencies.length > 0 ? (
               <Layout.Section variant="oneThird">
                 <BlockStack gap="400">
-                  <Card>
-                    <div data-testid="quality-sources">
-                      <BlockStack gap="300">
-                        <Text as="h2" variant="headingMd">
-                          Sources
-                        </Text>
-                        {data.sources.map((s) => (
-                          <InlineStack key={s.source} align="space-between" blockAlign="center">
-                            <BlockStack gap="050">
-                              <Text as="span">{SOURCE_LABELS[s.source] ?? s.source}</Text>
-                              <Text as="span" variant="bodySm" tone="subdued">
-                                {formatNumber(s.records)} records · newest {formatDate(s.newestUpdatedAt)}
-                              </Text>
-                            </BlockStack>
-                            <Badge tone={s.stale ? 'warning' : 'success'}>{s.stale ? `Stale (${s.ageDays} d)` : 'Fresh'}</Badge>
-                          </InlineStack>
-                        ))}
-                      </BlockStack>
-                    </div>
-                  </Card>
+                  <TitledCard testId="quality-sources" title="Sources">
+                    {data.sources.map((s) => (
+                      <InlineStack key={s.source} align="space-between" blockAlign="center">
+                        <BlockStack gap="050">
+                          <Text as="span">{SOURCE_LABELS[s.source] ?? s.source}</Text>
+                          <Text as="span" variant="bodySm" tone="subdued">
+                            {formatNumber(s.records)} records · newest {formatDate(s.newestUpdatedAt)}
+                          </Text>
+                        </BlockStack>
+                        <Badge tone={s.stale ? 'warning' : 'success'}>{s.stale ? `Stale (${s.ageDays} d)` : 'Fresh'}</Badge>
+                      </InlineStack>
+                    ))}
+                  </TitledCard>
                   {data.currencies.length > 0 ? (
-                    <Card padding="0">
-                      <div style={{ padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
-                        <Text as="h2" variant="headingMd">
-                          Currencies
-                        </Text>
-                      </div>
+                    <TableCard title="Currencies">
                       <DataTable columnContentTypes={['text', 'numeric', 'numeric']} headings={['Currency', 'Orders', 'Share']} rows={data.currencies.map((c) => [c.currency, formatNumber(c.orders), formatPercent(c.share)])} />
-                    </Card>
+                    </TableCard>
                   ) : null}
                 </BlockStack>
               </Layout.Section>
@@ -89,40 +79,34 @@ const RANK: Record<Severity, number> = { problem: 0, warning: 1, ok: 2 };
 function ChecksTable({ checks }: { checks: QualityResponse['checks'] }) {
   const rows = [...checks].sort((a, b) => RANK[a.severity] - RANK[b.severity] || Number(b.available) - Number(a.available));
   return (
-    <Card padding="0">
-      <div data-testid="quality-checks">
-        <IndexTable
-          resourceName={{ singular: 'check', plural: 'checks' }}
-          itemCount={rows.length}
-          selectable={false}
-          headings={[{ title: 'Check' }, { title: 'Severity' }, { title: 'Affected', alignment: 'end' }, { title: 'Finding' }]}
-        >
-          {rows.map((check, index) => (
-            <IndexTable.Row id={check.id} key={check.id} position={index}>
-              <IndexTable.Cell className="sr-cell-wrap">
-                <span data-testid={`quality-check-${check.id}`}>
-                  <Text as="span" fontWeight="semibold">
-                    {check.title}
-                  </Text>
-                </span>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{check.available ? <SeverityBadge severity={check.severity} /> : <Badge>Not available</Badge>}</IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {check.count === null ? '—' : `${formatNumber(check.count)}${check.share === null ? '' : ` (${formatPercent(check.share)})`}`}
+    <TableCard testId="quality-checks">
+      <IndexTable
+        resourceName={{ singular: 'check', plural: 'checks' }}
+        itemCount={rows.length}
+        selectable={false}
+        headings={[{ title: 'Check' }, { title: 'Severity' }, { title: 'Affected', alignment: 'end' }, { title: 'Finding' }]}
+      >
+        {rows.map((check, index) => (
+          <IndexTable.Row id={check.id} key={check.id} position={index}>
+            <IndexTable.Cell className="sr-cell-wrap">
+              <span data-testid={`quality-check-${check.id}`}>
+                <Text as="span" fontWeight="semibold">
+                  {check.title}
                 </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <div style={{ whiteSpace: 'normal', minWidth: 200, paddingInlineEnd: 'var(--p-space-200)' }}>
-                  <Text as="span" tone={check.available ? undefined : 'subdued'}>
-                    {check.finding}
-                  </Text>
-                </div>
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </div>
-    </Card>
+              </span>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{check.available ? <SeverityBadge severity={check.severity} /> : <Badge>Not available</Badge>}</IndexTable.Cell>
+            <NumericCell>{check.count === null ? '—' : `${formatNumber(check.count)}${check.share === null ? '' : ` (${formatPercent(check.share)})`}`}</NumericCell>
+            <IndexTable.Cell>
+              <div style={{ whiteSpace: 'normal', minWidth: 200, paddingInlineEnd: 'var(--p-space-200)' }}>
+                <Text as="span" tone={check.available ? undefined : 'subdued'}>
+                  {check.finding}
+                </Text>
+              </div>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
+    </TableCard>
   );
 }

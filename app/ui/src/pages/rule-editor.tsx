@@ -1,7 +1,7 @@
 // The editor of one rule segment: name, key (fixed once saved), rule text with a live size
 // preview (debounced POST /api/rules/preview), the parser's problems with line, column and
 // suggestion; save (PUT /api/rules/:key, 422 with problems) and delete (after a confirmation).
-import { Banner, BlockStack, Box, Button, Card, Collapsible, DataTable, FormLayout, InlineStack, Modal, Spinner, Text, TextField } from '@shopify/polaris';
+import { Banner, BlockStack, Box, Button, Collapsible, DataTable, FormLayout, InlineStack, Modal, Spinner, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
 import type { RuleProblem, RuleSaveRequest, RuleSegmentView, RulesResponse } from '../../../server/api/api-types.ts';
 import { ApiRequestError, errorMessage } from '../../lib/api-client.ts';
@@ -9,6 +9,7 @@ import { formatNumber, formatPercent } from '../../lib/format.ts';
 import { checkSegmentKey, describeProblem, slugify, type RulePreviewState } from '../../lib/rule-preview.ts';
 import { api } from '../api/api.ts';
 import { useRulePreview } from '../api/use-rule-preview.ts';
+import { TitledCard } from '../components/titled-card.tsx';
 import { useToast } from '../components/toast.tsx';
 
 export interface RuleEditorProps {
@@ -80,72 +81,67 @@ export function RuleEditor({ rule, existingKeys, fields, onSaved, onDeleted, onC
   }
 
   return (
-    <Card>
-      <div data-testid="rule-editor" data-mode={isNew ? 'new' : 'edit'} className="sr-rule-editor">
-        <BlockStack gap="400">
-          <Text as="h2" variant="headingMd">
-            {isNew ? 'New rule segment' : `Edit ${rule.name}`}
-          </Text>
-          {saveError ? (
-            <div data-testid="rule-save-error">
-              <Banner tone="critical" title="The rule segment was not saved" onDismiss={() => setSaveError(null)}>
-                <p>{saveError.message}</p>
-              </Banner>
-            </div>
-          ) : null}
-          <FormLayout>
-            <FormLayout.Group>
-              <TextField id="rule-name" label="Name" value={name} onChange={setName} autoComplete="off" error={saveError?.issues['name'] ?? (name === '' ? undefined : (nameError ?? undefined))} />
-              <TextField
-                id="rule-key"
-                label="Key"
-                value={effectiveKey}
-                onChange={(value) => {
-                  setKeyTouched(true);
-                  setKey(value);
-                }}
-                disabled={!isNew}
-                autoComplete="off"
-                helpText={isNew ? 'Used in the tag and list names; cannot be changed later.' : 'The key of a saved segment cannot change.'}
-                error={saveError?.issues['key'] ?? (effectiveKey === '' ? undefined : (keyError ?? undefined))}
-              />
-            </FormLayout.Group>
+    <>
+      <TitledCard testId="rule-editor" attributes={{ 'data-mode': isNew ? 'new' : 'edit', className: 'sr-rule-editor' }} title={isNew ? 'New rule segment' : `Edit ${rule.name}`} gap="400">
+        {saveError ? (
+          <div data-testid="rule-save-error">
+            <Banner tone="critical" title="The rule segment was not saved" onDismiss={() => setSaveError(null)}>
+              <p>{saveError.message}</p>
+            </Banner>
+          </div>
+        ) : null}
+        <FormLayout>
+          <FormLayout.Group>
+            <TextField id="rule-name" label="Name" value={name} onChange={setName} autoComplete="off" error={saveError?.issues['name'] ?? (name === '' ? undefined : (nameError ?? undefined))} />
             <TextField
-              id="rule-text"
-              label="Rule"
-              value={text}
-              onChange={setText}
-              multiline={4}
-              monospaced
+              id="rule-key"
+              label="Key"
+              value={effectiveKey}
+              onChange={(value) => {
+                setKeyTouched(true);
+                setKey(value);
+              }}
+              disabled={!isNew}
               autoComplete="off"
-              placeholder="amount_spent > 500 AND product_types CONTAINS 'Kitchen'"
-              error={saveError?.issues['rule']}
-              labelAction={{ content: showFields ? 'Hide fields' : 'Show fields', onAction: () => setShowFields((v) => !v) }}
+              helpText={isNew ? 'Used in the tag and list names; cannot be changed later.' : 'The key of a saved segment cannot change.'}
+              error={saveError?.issues['key'] ?? (effectiveKey === '' ? undefined : (keyError ?? undefined))}
             />
-          </FormLayout>
-          <Collapsible id="rule-fields" open={showFields}>
-            <div data-testid="rule-fields">
-              <DataTable columnContentTypes={['text', 'text', 'text']} headings={['Field', 'Type', 'Meaning']} rows={fields.map((f) => [<code key={f.name}>{f.name}</code>, f.type, f.description])} />
-            </div>
-          </Collapsible>
-          <PreviewBox state={preview} extraProblems={saveError?.problems ?? []} />
-          <InlineStack align="space-between" blockAlign="center">
-            <InlineStack gap="200">
-              {!isNew ? (
-                <Button tone="critical" variant="secondary" onClick={() => setConfirmDelete(true)}>
-                  Delete
-                </Button>
-              ) : null}
-            </InlineStack>
-            <InlineStack gap="200">
-              <Button onClick={onCancel}>Cancel</Button>
-              <Button variant="primary" onClick={() => void save()} loading={saving} disabled={!canSave}>
-                Save rule
+          </FormLayout.Group>
+          <TextField
+            id="rule-text"
+            label="Rule"
+            value={text}
+            onChange={setText}
+            multiline={4}
+            monospaced
+            autoComplete="off"
+            placeholder="amount_spent > 500 AND product_types CONTAINS 'Kitchen'"
+            error={saveError?.issues['rule']}
+            labelAction={{ content: showFields ? 'Hide fields' : 'Show fields', onAction: () => setShowFields((v) => !v) }}
+          />
+        </FormLayout>
+        <Collapsible id="rule-fields" open={showFields}>
+          <div data-testid="rule-fields">
+            <DataTable columnContentTypes={['text', 'text', 'text']} headings={['Field', 'Type', 'Meaning']} rows={fields.map((f) => [<code key={f.name}>{f.name}</code>, f.type, f.description])} />
+          </div>
+        </Collapsible>
+        <PreviewBox state={preview} extraProblems={saveError?.problems ?? []} />
+        <InlineStack align="space-between" blockAlign="center">
+          <InlineStack gap="200">
+            {!isNew ? (
+              <Button tone="critical" variant="secondary" onClick={() => setConfirmDelete(true)}>
+                Delete
               </Button>
-            </InlineStack>
+            ) : null}
           </InlineStack>
-        </BlockStack>
-      </div>
+          <InlineStack gap="200">
+            <Button onClick={onCancel}>Cancel</Button>
+            <Button variant="primary" onClick={() => void save()} loading={saving} disabled={!canSave}>
+              Save rule
+            </Button>
+          </InlineStack>
+        </InlineStack>
+      </TitledCard>
       {rule ? (
         <Modal
           open={confirmDelete}
@@ -159,7 +155,7 @@ export function RuleEditor({ rule, existingKeys, fields, onSaved, onDeleted, onC
           </Modal.Section>
         </Modal>
       ) : null}
-    </Card>
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import type { RuleSegmentView, RulesResponse } from '../../../server/api/api-typ
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useApi } from '../api/api.ts';
 import { Loaded } from '../components/page-states.tsx';
+import { TableCard } from '../components/titled-card.tsx';
 import { RuleEditor } from './rule-editor.tsx';
 
 /** The rule being edited: an existing one by key, or a new one. */
@@ -75,44 +76,37 @@ export function RulesPage() {
 
 function RuleList({ rules, selectedKey, onSelect }: { rules: RuleSegmentView[]; selectedKey: string | null; onSelect: (key: string) => void }) {
   return (
-    <Card padding="0">
-      <div data-testid="rules-list">
-        <div style={{ padding: 'var(--p-space-400) var(--p-space-400) var(--p-space-200)' }}>
-          <Text as="h2" variant="headingMd">
-            Your rule segments
+    <TableCard testId="rules-list" title="Your rule segments" headerSpace="200">
+      {rules.length === 0 ? (
+        <div data-testid="rules-empty" style={{ padding: '0 var(--p-space-400) var(--p-space-400)' }}>
+          <Text as="p" tone="subdued">
+            No rule segments yet.
           </Text>
         </div>
-        {rules.length === 0 ? (
-          <div data-testid="rules-empty" style={{ padding: '0 var(--p-space-400) var(--p-space-400)' }}>
-            <Text as="p" tone="subdued">
-              No rule segments yet.
-            </Text>
-          </div>
-        ) : (
-          <ul className="sr-list">
-            {rules.map((rule) => (
-              <li key={rule.key}>
-                <button type="button" className="sr-list-item" aria-current={rule.key === selectedKey ? 'true' : undefined} onClick={() => onSelect(rule.key)} data-testid={`rule-item-${rule.key}`}>
-                  <BlockStack gap="100">
-                    <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
-                      <Text as="span" fontWeight="semibold">
-                        {rule.name}
-                      </Text>
-                      {rule.size === null ? <Badge>Not run yet</Badge> : <Badge tone="info">{`${formatNumber(rule.size)} people`}</Badge>}
-                    </InlineStack>
-                    <Text as="span" variant="bodySm" tone="subdued" truncate>
-                      {rule.rule}
+      ) : (
+        <ul className="sr-list">
+          {rules.map((rule) => (
+            <li key={rule.key}>
+              <button type="button" className="sr-list-item" aria-current={rule.key === selectedKey ? 'true' : undefined} onClick={() => onSelect(rule.key)} data-testid={`rule-item-${rule.key}`}>
+                <BlockStack gap="100">
+                  <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
+                    <Text as="span" fontWeight="semibold">
+                      {rule.name}
                     </Text>
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      {rule.key} · updated {formatDateTime(rule.updatedAt)}
-                    </Text>
-                  </BlockStack>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-    </Card>
+                    {rule.size === null ? <Badge>Not run yet</Badge> : <Badge tone="info">{`${formatNumber(rule.size)} people`}</Badge>}
+                  </InlineStack>
+                  <Text as="span" variant="bodySm" tone="subdued" truncate>
+                    {rule.rule}
+                  </Text>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {rule.key} · updated {formatDateTime(rule.updatedAt)}
+                  </Text>
+                </BlockStack>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </TableCard>
   );
 }
