@@ -3,14 +3,26 @@
 //   DELETE /api/hubspot               disconnect
 //   GET    /api/hubspot/oauth/start   { url }: HubSpot's install screen for the public app, with a
 //                                     state bound to the shop (HMAC with the app secret, 10 minutes)
-//   GET    /hubspot/oauth/callback    exchanges the code, stores access + refresh token sealed
+//   GET    /hubspot/oauth/callback    (no session token: the popup HubSpot redirects to) checks the
+//                                     state, stores nothing, and hands { code, state } to the app
+//                                     window that opened it (postMessage to the app's own origin);
+//                                     when it cannot (no opener, or the app does not acknowledge),
+//                                     it shows a one-time "connection code" (code and state) to
+//                                     paste into Settings, which completes the same way
+//   POST   /api/hubspot/oauth/complete { code, state } from that app window, with its session token:
+//                                     the state must be this shop's and unused; then the code is
+//                                     exchanged and access + refresh token are stored sealed
+// Completing through the API binds the connection to whoever started it: a start URL passed to a
+// HubSpot admin of another portal cannot connect that portal to the shop, since only the shop's
+// own admin session can complete it.
 // Bad input is 400 (body) or 422 (HubSpot refused the token) with a JSON error; nothing is stored.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { exchangeHubSpotCode, fetchPortalId } from '../../connectors/hubspot/oauth-tokens.ts';
-import { RefineryError, describeError } from '../../core/errors.ts';
+import { RefineryError } from '../../core/errors.ts';
 import type { HubSpotAppConfig } from '../config.ts';
+import { HubSpotOAuthCompleteRequest } from './api/api-schemas.ts';
+import { readOAuthState, signOAuthState, UsedOAuthStates } from './hubspot-oauth-state.ts';
 import type { HubSpotSettings, Store } from '../store/store.ts';
 
 export interface HubSpotConnectDeps {
@@ -26,7 +38,6 @@ export interface HubSpotConnectDeps {
 
 export const PRIVATE_APP_REQUESTS_PER_TEN_SECONDS = 100;
 export const OAUTH_REQUESTS_PER_TEN_SECONDS = 110;
-const STATE_TTL_MS = 10 * 60_000;
 
 const ConnectBody = z.strictObject({
   accessToken: z.string().trim().min(1, 'accessToken must not be empty').max(512),
@@ -54,36 +65,21 @@ async function installedSettings(deps: HubSpotConnectDeps, res: Response) {
   return { shopId, settings };
 }
 
-export function signOAuthState(shopId: string, secret: string, now: Date): string {
-  const body = `${Buffer.from(shopId).toString('base64url')}.${now.getTime() + STATE_TTL_MS}.${randomBytes(9).toString('base64url')}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
-
-/** The shop a state was made for, or null (forged, damaged or expired). */
-export function verifyOAuthState(state: string, secret: string, now: Date): string | null {
-  const parts = state.split('.');
-  if (parts.length !== 4) return null;
-  const body = parts.slice(0, 3).join('.');
-  const expected = createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(parts[3] ?? '', 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  if (Number(parts[1]) < now.getTime()) return null;
-  return Buffer.from(parts[0] ?? '', 'base64url').toString('utf8');
-}
-
 const redirectUri = (deps: HubSpotConnectDeps) => `${deps.appUrl.replace(/\/+$/, '')}/hubspot/oauth/callback`;
+
+function failValidation(res: Response, error: z.ZodError): void {
+  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  fail(res, 400, 'VALIDATION', `the connection is not valid: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`, { issues });
+}
 
 export function createHubSpotConnectRouter(deps: HubSpotConnectDeps): Router {
   const router = express.Router();
+  const usedStates = new UsedOAuthStates();
   router.use(express.json({ limit: '16kb' }));
 
   router.post('/connect', async (req: Request, res: Response) => {
     const parsed = ConnectBody.safeParse(req.body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      fail(res, 400, 'VALIDATION', `the connection is not valid: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`, { issues });
-      return;
-    }
+    if (!parsed.success) return failValidation(res, parsed.error);
     const { shopId, settings } = await installedSettings(deps, res);
     if (!settings) return;
     const input = parsed.data;
@@ -146,6 +142,64 @@ export function createHubSpotConnectRouter(deps: HubSpotConnectDeps): Router {
     res.json({ url: url.href });
   });
 
+  // The second half of the OAuth flow, from the app window that started it (see the callback page).
+  router.post('/oauth/complete', async (req: Request, res: Response) => {
+    const app = deps.hubspotApp;
+    if (!app) {
+      fail(res, 404, 'NOT_CONFIGURED', 'HubSpot OAuth is not configured (HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET): connect with a private-app token instead');
+      return;
+    }
+    const parsed = HubSpotOAuthCompleteRequest.safeParse(req.body);
+    if (!parsed.success) return failValidation(res, parsed.error);
+    const { code, state } = parsed.data;
+    const now = deps.now();
+    const details = readOAuthState(state, app.clientSecret, now);
+    if (!details) {
+      fail(res, 400, 'INVALID_STATE', 'the HubSpot authorization is invalid or expired: start again with "Connect with OAuth"');
+      return;
+    }
+    const shopId = String(res.locals['shopId']);
+    if (details.shopId !== shopId) {
+      fail(res, 403, 'FORBIDDEN', 'this HubSpot authorization was started for another shop');
+      return;
+    }
+    const { settings } = await installedSettings(deps, res);
+    if (!settings) return;
+    if (!usedStates.take(details.nonce, details.expiresAt, now)) {
+      fail(res, 409, 'STATE_USED', 'this HubSpot authorization was already used: start again with "Connect with OAuth"');
+      return;
+    }
+    let tokens: Awaited<ReturnType<typeof exchangeHubSpotCode>>;
+    let portalId: number;
+    try {
+      tokens = await exchangeHubSpotCode(app, code, redirectUri(deps), deps.basePath);
+      portalId = await fetchPortalId(tokens.accessToken, deps.basePath);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 422) fail(res, 422, 'HUBSPOT_CODE_REJECTED', 'HubSpot did not accept the authorization (it may have expired or been used): start again with "Connect with OAuth"');
+      else fail(res, 502, 'HUBSPOT_UNAVAILABLE', 'HubSpot could not be reached to complete the connection: try again later');
+      return;
+    }
+    const storedAt = deps.now();
+    // Only the connection changes, on the settings as stored after the token exchange.
+    const saved = await deps.store.updateShopSettings(shopId, (current) => {
+      if (!current) return null;
+      const hubspot: HubSpotSettings = {
+        accessToken: tokens.accessToken,
+        basePath: deps.basePath,
+        requestsPerTenSeconds: OAUTH_REQUESTS_PER_TEN_SECONDS,
+        createContacts: current.hubspot?.createContacts ?? false,
+        portalId,
+        authKind: 'oauth',
+        refreshToken: tokens.refreshToken,
+        expiresAt: new Date(storedAt.getTime() + tokens.expiresIn * 1000).toISOString(),
+      };
+      return { ...current, hubspot };
+    }, storedAt.toISOString());
+    if (!saved) return fail(res, 409, 'NOT_INSTALLED', `the app is not installed on ${shopId}`);
+    res.json({ connected: true, portalId, authKind: 'oauth' });
+  });
+
   // A body express.json cannot read (not JSON, too large): the same JSON error as a bad field.
   router.use((error: unknown, _req: Request, res: Response, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
@@ -159,45 +213,4 @@ export function createHubSpotConnectRouter(deps: HubSpotConnectDeps): Router {
     fail(res, 404, 'NOT_FOUND', `no route ${req.method} /api/hubspot${req.path}`);
   });
   return router;
-}
-
-function page(res: Response, status: number, title: string, text: string): void {
-  const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  res.status(status).type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><p>${escape(text)}</p></body></html>`);
-}
-
-export function createHubSpotOAuthCallback(deps: HubSpotConnectDeps): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const app = deps.hubspotApp;
-    if (!app) return page(res, 404, 'HubSpot OAuth is not configured', 'Set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET.');
-    const code = typeof req.query['code'] === 'string' ? req.query['code'] : '';
-    const shopId = verifyOAuthState(typeof req.query['state'] === 'string' ? req.query['state'] : '', app.clientSecret, deps.now());
-    if (!code || !shopId) return page(res, 400, 'HubSpot was not connected', 'The link is invalid or expired: start again from the app.');
-    const notInstalled = () => page(res, 409, 'HubSpot was not connected', `The app is not installed on ${shopId}.`);
-    if (!(await deps.store.getShopSettings(shopId))) return notInstalled();
-    try {
-      const tokens = await exchangeHubSpotCode(app, code, redirectUri(deps), deps.basePath);
-      const portalId = await fetchPortalId(tokens.accessToken, deps.basePath);
-      const now = deps.now();
-      // Only the connection changes, on the settings as stored after the token exchange.
-      const saved = await deps.store.updateShopSettings(shopId, (current) => {
-        if (!current) return null;
-        const hubspot: HubSpotSettings = {
-          accessToken: tokens.accessToken,
-          basePath: deps.basePath,
-          requestsPerTenSeconds: OAUTH_REQUESTS_PER_TEN_SECONDS,
-          createContacts: current.hubspot?.createContacts ?? false,
-          portalId,
-          authKind: 'oauth',
-          refreshToken: tokens.refreshToken,
-          expiresAt: new Date(now.getTime() + tokens.expiresIn * 1000).toISOString(),
-        };
-        return { ...current, hubspot };
-      }, now.toISOString());
-      if (!saved) return notInstalled();
-      page(res, 200, 'HubSpot connected', `Portal ${portalId} is connected to ${shopId}. You can close this window and go back to the app.`);
-    } catch (error) {
-      page(res, statusOf(error) === 422 ? 400 : 502, 'HubSpot was not connected', describeError(error));
-    }
-  };
 }

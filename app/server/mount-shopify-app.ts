@@ -6,7 +6,8 @@ import type { Express, Request, Response } from 'express';
 import { describeError } from '../../core/errors.ts';
 import type { HubSpotAppConfig } from '../config.ts';
 import type { Store } from '../store/store.ts';
-import { createHubSpotConnectRouter, createHubSpotOAuthCallback } from './hubspot-connect.ts';
+import { createHubSpotConnectRouter } from './hubspot-connect.ts';
+import { createHubSpotOAuthCallback } from './hubspot-oauth-callback.ts';
 import { AUTH_CALLBACK_PATH, AUTH_PATH, type RefineryShopifyApp } from './shopify-app.ts';
 
 /** createServer's `shopify` option. */

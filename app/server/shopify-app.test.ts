@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { signOAuthState, verifyOAuthState } from './hubspot-connect.ts';
+import { signOAuthState, verifyOAuthState } from './hubspot-oauth-state.ts';
 import { SHOPIFY_APP_SCOPES } from './shopify-app.ts';
 
 test('the scopes the app asks for are those of shopify.app.toml', () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page, Route } from 'playwright-core';
 import { realSleep } from '../../connectors/shared/with-retry.ts';
 import { DEFAULT_TAG_PREFIX, segmentTag } from '../../core/segment-tags.ts';
 import { buildDemoContacts } from '../../app/demo/demo-portal.ts';
@@ -454,4 +454,147 @@ test('HubSpot: disconnected in Settings, then "Connect with OAuth" says that OAu
   assert.ok(refused.length > 0 && refused.every((e) => /status of 404/.test(e)), JSON.stringify(refused));
   await saveScreenshot(page, '08-hubspot-oauth-not-configured');
   assertClean();
+});
+
+/** A second app server, the same in all but one thing: the HubSpot public app is configured. */
+async function listenOAuthAppServer(): Promise<RunningAppServer> {
+  const hubspotApp = { clientId: `hs-browser-${process.pid}`, clientSecret: `hs-browser-secret-${process.pid}`, authorizeUrl: `${hubspot.origin}/oauth/authorize`, basePath: hubspot.origin, scopes: 'crm.objects.contacts.read crm.objects.contacts.write' };
+  hubspot.configureOAuthApp({ clientId: hubspotApp.clientId, clientSecret: hubspotApp.clientSecret, portalId: PORTAL });
+  return listenAppServer(
+    (url) => ({
+      store,
+      queue,
+      shopifyApp: { apiKey: APP.clientId, apiSecret: APP.clientSecret, appUrl: url, adminOrigin: shopify.origin, appBridgeUrl: `${shopify.origin}/shopifycloud/app-bridge.js` },
+      hubspotApp,
+      hubspotBasePath: hubspot.origin,
+      hubspotClientSecret: null,
+      admin: null,
+      now: () => new Date(),
+    }),
+    { port: 0, host: '127.0.0.1' },
+  );
+}
+
+test('HubSpot: "Connect with OAuth" opens HubSpot in a new window, whose callback hands the code back to the app, which completes the connection', async () => {
+  assert.equal((await store.getShopSettings(SHOP))?.hubspot, null, 'disconnected by the test before');
+  const oauthApp = await listenOAuthAppServer();
+  try {
+    const page = session.page;
+    await page.goto(`${oauthApp.url}/settings?${shopify.embeddedAppQuery(SHOP)}`, { timeout: PAGE_TIMEOUT });
+    await waitForPage(page, 'settings', 'hubspot-connect-form');
+    const popup = await step(page, 'Connect with OAuth', async () => {
+      const [opened] = await Promise.all([session.context.waitForEvent('page', { timeout: PAGE_TIMEOUT }), page.getByRole('button', { name: 'Connect with OAuth' }).click({ timeout: PAGE_TIMEOUT })]);
+      return opened;
+    });
+    popup.on('pageerror', (error) => session.pageErrors.push(`popup: ${String(error)}`));
+    popup.on('console', (message) => {
+      if (message.type() === 'error') session.pageErrors.push(`popup: ${message.text()}`);
+    });
+    // The emulator approves at once and redirects to the callback, whose page reports back and closes.
+    const closed = popup.waitForEvent('close', { timeout: PAGE_TIMEOUT });
+    await step(page, 'the connection completed from the callback', async () => {
+      await byTestId(page, 'hubspot-connected').waitFor({ timeout: PAGE_TIMEOUT });
+      assert.match(await byTestId(page, 'hubspot-connected').innerText(), /Connected with OAuth/);
+      await page.getByText(`HubSpot connected (portal ${PORTAL})`).first().waitFor({ timeout: PAGE_TIMEOUT });
+    });
+    await step(popup, 'the callback window closing itself', () => closed);
+    const stored = (await store.getShopSettings(SHOP))?.hubspot;
+    assert.equal(stored?.authKind, 'oauth');
+    assert.equal(stored?.portalId, PORTAL);
+    assert.equal(hubspot.oauthStats().authorizationCodes, 1);
+    await saveScreenshot(page, '09-hubspot-oauth-connected');
+    assertClean();
+  } finally {
+    await oauthApp.close();
+  }
+});
+
+test('HubSpot: when the HubSpot window loses its opener, its callback shows a connection code, which pasted in Settings completes the connection', async () => {
+  await store.updateShopSettings(SHOP, (current) => (current ? { ...current, hubspot: null } : null), new Date().toISOString());
+  const codesBefore = hubspot.oauthStats().authorizationCodes;
+  const oauthApp = await listenOAuthAppServer();
+  // As Cross-Origin-Opener-Policy on HubSpot's pages (or an iframe sandbox) would sever the link: the
+  // HubSpot window's grant is caught (the emulator approves it and answers with the redirect), and
+  // the callback URL it redirects to (the emulator's code, the start URL's state) is opened in a
+  // page of its own, which has no opener. (A route does not see the redirected request itself.)
+  let redirected: (url: string) => void = () => {};
+  const callbackUrl = new Promise<string>((resolve) => (redirected = resolve));
+  const catchGrant = async (route: Route) => {
+    const grant = await route.fetch({ maxRedirects: 0 });
+    redirected(new URL(grant.headers()['location'] ?? '', route.request().url()).href);
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>HubSpot</title>' });
+  };
+  const isGrant = (url: URL) => url.origin === hubspot.origin && url.pathname === '/oauth/authorize';
+  await session.context.route(isGrant, catchGrant);
+  const windows: Page[] = [];
+  try {
+    const page = session.page;
+    await page.goto(`${oauthApp.url}/settings?${shopify.embeddedAppQuery(SHOP)}`, { timeout: PAGE_TIMEOUT });
+    await waitForPage(page, 'settings', 'hubspot-connect-form');
+    const field = page.locator('#hubspot-oauth-code');
+
+    await step(page, 'a malformed connection code', async () => {
+      assert.equal(await field.count(), 0, 'the field waits for "I have a connection code"');
+      await page.getByRole('button', { name: 'I have a connection code' }).click({ timeout: PAGE_TIMEOUT });
+      await field.fill('  not-a-connection-code  ', { timeout: PAGE_TIMEOUT });
+      await page.getByRole('button', { name: 'Finish connecting' }).click({ timeout: PAGE_TIMEOUT });
+      await page.getByText('This is not a connection code').waitFor({ timeout: PAGE_TIMEOUT });
+    });
+    assert.equal((await store.getShopSettings(SHOP))?.hubspot, null);
+    assert.equal(hubspot.oauthStats().authorizationCodes, codesBefore, 'nothing sent');
+
+    const opened = await step(page, 'Connect with OAuth', async () => {
+      const [popup] = await Promise.all([session.context.waitForEvent('page', { timeout: PAGE_TIMEOUT }), page.getByRole('button', { name: 'Connect with OAuth' }).click({ timeout: PAGE_TIMEOUT })]);
+      return popup;
+    });
+    windows.push(opened);
+    const url = await step(opened, 'HubSpot redirecting to the callback', () => withTimeout(callbackUrl, PAGE_TIMEOUT, 'the redirect'));
+    await session.context.unroute(isGrant, catchGrant);
+    assert.ok(url.startsWith(`${oauthApp.url}/hubspot/oauth/callback?code=`), url);
+    const alone = await session.context.newPage();
+    windows.push(alone);
+    alone.on('pageerror', (error) => session.pageErrors.push(`callback: ${String(error)}`));
+    alone.on('console', (message) => {
+      if (message.type() === 'error') session.pageErrors.push(`callback: ${message.text()}`);
+    });
+    const connectionCode = await step(alone, 'the connection code on the callback page', async () => {
+      await alone.goto(url, { timeout: PAGE_TIMEOUT });
+      assert.equal(await alone.evaluate<boolean>('window.opener === null'), true);
+      const shownCode = alone.locator('#connection-code');
+      await shownCode.waitFor({ state: 'visible', timeout: PAGE_TIMEOUT });
+      assert.match(await alone.locator('#title').innerText(), /Finish connecting in the app/);
+      assert.match(await alone.locator('#instructions').innerText(), /Go back to Segment Refinery → Settings → HubSpot/);
+      assert.equal(await shownCode.getAttribute('readonly'), '');
+      // Copy: the clipboard if the browser allows it, else the code is selected for Ctrl+C.
+      await alone.getByRole('button', { name: 'Copy' }).click({ timeout: PAGE_TIMEOUT });
+      await alone.locator('#copied').filter({ hasText: /Copied|Selected/ }).waitFor({ timeout: PAGE_TIMEOUT });
+      const value = await shownCode.inputValue();
+      const selected = await alone.evaluate<string>("(() => { const area = document.getElementById('connection-code'); return area.value.slice(area.selectionStart, area.selectionEnd); })()");
+      if (/Selected/.test(await alone.locator('#copied').innerText())) assert.equal(selected, value, 'the whole code selected');
+      return value;
+    });
+    const decoded = JSON.parse(Buffer.from(connectionCode, 'base64url').toString('utf8')) as { code: string; state: string };
+    assert.ok(decoded.code && decoded.state);
+    assert.equal(await page.locator('[data-testid="hubspot-oauth-opened"]').count(), 1, 'the app still waits for the window');
+    assert.equal((await store.getShopSettings(SHOP))?.hubspot, null, 'nothing stored without the app window');
+
+    await step(page, 'the pasted code completing the connection', async () => {
+      await field.fill(`\n${connectionCode} `, { timeout: PAGE_TIMEOUT });
+      await page.getByRole('button', { name: 'Finish connecting' }).click({ timeout: PAGE_TIMEOUT });
+      await byTestId(page, 'hubspot-connected').waitFor({ timeout: PAGE_TIMEOUT });
+      assert.match(await byTestId(page, 'hubspot-connected').innerText(), /Connected with OAuth/);
+      await page.getByText(`HubSpot connected (portal ${PORTAL})`).first().waitFor({ timeout: PAGE_TIMEOUT });
+    });
+    const stored = (await store.getShopSettings(SHOP))?.hubspot;
+    assert.equal(stored?.authKind, 'oauth');
+    assert.equal(stored?.portalId, PORTAL);
+    assert.equal(hubspot.oauthStats().authorizationCodes, codesBefore + 1);
+    assert.equal(await alone.locator('#connection-code').isVisible(), true, 'the callback page stays');
+    await saveScreenshot(alone, '10-hubspot-oauth-connection-code');
+    assertClean();
+  } finally {
+    await session.context.unroute(isGrant, catchGrant).catch(() => undefined);
+    for (const opened of windows) await opened.close().catch(() => undefined);
+    await oauthApp.close();
+  }
 });

@@ -20,6 +20,7 @@ import { createServer } from '../../app/server/create-server.ts';
 import { forgetInstallation } from '../../app/server/forget-installation.ts';
 import { createShopifyApp, type RefineryShopifyApp } from '../../app/server/shopify-app.ts';
 import { createStore } from '../../app/store/create-store.ts';
+import { decodeConnectionCode } from '../../app/ui/lib/oauth-connection-code.ts';
 import { createSecretBox, parseKeyRing } from '../../app/store/secret-box.ts';
 import type { Store } from '../../app/store/store.ts';
 import { createPlatformClients } from '../../app/sync/platform-clients.ts';
@@ -240,27 +241,89 @@ test('HubSpot private-app token: checked against the portal, stored sealed; bad 
   assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
 });
 
-test('HubSpot OAuth: start -> HubSpot grant -> callback stores access and refresh token; an expiring token is refreshed for a sync', async () => {
+test('HubSpot OAuth: start -> HubSpot grant -> callback page (stores nothing) -> complete from the same shop stores access and refresh token; another shop, a replay or a forged state is refused; an expiring token is refreshed for a sync', async () => {
   const start = await api('/api/hubspot/oauth/start');
   const { url } = (await start.json()) as { url: string };
   assert.ok(url.startsWith(`${hubspotEmu.origin}/oauth/authorize?`));
   const grant = await fetch(url, { redirect: 'manual' });
   const callback = new URL(grant.headers.get('location') ?? '');
   assert.equal(callback.origin + callback.pathname, `${base}/hubspot/oauth/callback`);
+  const code = callback.searchParams.get('code') ?? '';
+  const state = callback.searchParams.get('state') ?? '';
+  assert.ok(code && state);
 
+  // A forged, damaged or expired state: a 400 page, without a script that would hand anything on.
+  const expired = new URL(callback);
+  const parts = state.split('.');
+  expired.searchParams.set('state', [parts[0], Date.now() - 1000, parts[2], parts[3]].join('.'));
   const forged = new URL(callback);
-  forged.searchParams.set('state', `${forged.searchParams.get('state')}x`);
-  assert.equal((await fetch(forged)).status, 400);
+  forged.searchParams.set('state', `${state}x`);
+  const noState = new URL(callback);
+  noState.searchParams.delete('state');
+  for (const bad of [forged, expired, noState]) {
+    const refused = await fetch(bad);
+    assert.equal(refused.status, 400, bad.href);
+    assert.doesNotMatch(await refused.text(), /<script/);
+  }
   assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
 
+  // The callback only hands code and state to the app window that opened it, at the app's origin.
   const done = await fetch(callback);
   assert.equal(done.status, 200, await done.clone().text());
+  const html = await done.text();
+  const csp = done.headers.get('content-security-policy') ?? '';
+  const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1] ?? '';
+  assert.ok(nonce && csp.startsWith("default-src 'none';"), csp);
+  assert.equal(done.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(done.headers.get('cache-control'), 'no-store');
+  assert.deepEqual([...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]), [` nonce="${nonce}"`], 'one inline script, with the nonce');
+  assert.doesNotMatch(html, /\bsrc=|href=/, 'no external loads');
+  assert.match(html, /refinery:hubspot-oauth/);
+  assert.ok(html.includes(`window.opener.postMessage(message, origin)`) && html.includes(JSON.stringify(base)), 'posted to the app origin only');
+  assert.doesNotMatch(html, /oauth-[0-9a-f]{32}|refresh-[0-9a-f]{32}/, 'no token on the page');
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, 0, 'the callback exchanges nothing');
+  assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null, 'the callback stores nothing');
+
+  const complete = (shop: string, body: unknown) => api('/api/hubspot/oauth/complete', { method: 'POST', shop, body });
+  // Another shop's session (the scenario: a start URL passed on) cannot complete A's flow.
+  await api('/api/overview', { shop: SHOP_C });
+  const other = await complete(SHOP_C, { code, state });
+  assert.equal(other.status, 403);
+  assert.equal(((await other.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
+  assert.equal((await store.getShopSettings(SHOP_C))?.hubspot ?? null, null);
+  assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
+  for (const bad of [{ code, state: `${state}x` }, { code, state: expired.searchParams.get('state') }, { code: '', state }, { code, state, extra: 1 }, { code: 'x'.repeat(600), state }]) {
+    const refused = await complete(SHOP_A, bad);
+    assert.equal(refused.status, 400, JSON.stringify(bad).slice(0, 80));
+  }
+  const anonymous = await api('/api/hubspot/oauth/complete', { method: 'POST', token: null, body: { code, state } });
+  assert.equal(anonymous.status, 401);
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, 0);
+  assert.equal((await store.getShopSettings(SHOP_A))?.hubspot, null);
+
+  const ok = await complete(SHOP_A, { code, state });
+  assert.equal(ok.status, 200, await ok.clone().text());
+  assert.deepEqual(await ok.json(), { connected: true, portalId: PORTAL, authKind: 'oauth' });
   const hubspot = (await store.getShopSettings(SHOP_A))?.hubspot;
   assert.equal(hubspot?.authKind, 'oauth');
   assert.equal(hubspot?.portalId, PORTAL);
   assert.equal(hubspot?.requestsPerTenSeconds, 110);
   assert.match(hubspot?.refreshToken ?? '', /^refresh-/);
   assert.ok(!rawDatabaseText().includes(hubspot?.accessToken ?? '?') && !rawDatabaseText().includes(hubspot?.refreshToken ?? '?'));
+
+  // The same state again (even with another code) is refused before HubSpot is asked.
+  const replay = await complete(SHOP_A, { code, state });
+  assert.equal(replay.status, 409);
+  assert.equal(((await replay.json()) as { error: { code: string } }).error.code, 'STATE_USED');
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, 1);
+  assert.deepEqual((await store.getShopSettings(SHOP_A))?.hubspot, hubspot);
+
+  // A fresh state with a code HubSpot does not know: 422, nothing changed.
+  const again = (await (await api('/api/hubspot/oauth/start')).json()) as { url: string };
+  const rejected = await complete(SHOP_A, { code: 'not-a-code', state: new URL(again.url).searchParams.get('state') });
+  assert.equal(rejected.status, 422);
+  assert.equal(((await rejected.json()) as { error: { code: string } }).error.code, 'HUBSPOT_CODE_REJECTED');
+  assert.deepEqual((await store.getShopSettings(SHOP_A))?.hubspot, hubspot);
 
   // The token lives 60 s, inside the refresh margin: building the sync's clients refreshes it first.
   const clients = await createPlatformClients(store, deps())(SHOP_A);
@@ -271,6 +334,63 @@ test('HubSpot OAuth: start -> HubSpot grant -> callback stores access and refres
   const client = createHubSpotClient({ accessToken: refreshed?.accessToken ?? '', basePath: hubspotEmu.origin }, { now: () => Date.now(), sleep: realSleep, random: Math.random });
   const details = await client.call('details', (sdk) => sdk.apiRequest({ path: '/account-info/v3/details' }));
   assert.equal(details.status, 200);
+});
+
+test('HubSpot OAuth without an opener: the callback page holds a one-time connection code (code and state) to paste into Settings; completing with it works once', async () => {
+  const connectedBefore = (await store.getShopSettings(SHOP_A))?.hubspot;
+  const codesBefore = hubspotEmu.oauthStats().authorizationCodes;
+  const { url } = (await (await api('/api/hubspot/oauth/start')).json()) as { url: string };
+  const grant = await fetch(url, { redirect: 'manual' });
+  const callback = new URL(grant.headers.get('location') ?? '');
+  const code = callback.searchParams.get('code') ?? '';
+  const state = callback.searchParams.get('state') ?? '';
+  assert.ok(code && state);
+
+  const done = await fetch(callback);
+  assert.equal(done.status, 200);
+  const html = await done.text();
+  const nonce = /script-src 'nonce-([^']+)'/.exec(done.headers.get('content-security-policy') ?? '')?.[1] ?? '';
+  assert.deepEqual([...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]), [` nonce="${nonce}"`], 'still one inline script, with the nonce');
+  assert.doesNotMatch(html, /\bsrc=|href=|\bon[a-z]+=/, 'no external loads, no inline handlers');
+  // Hidden until the script finds no opener (or no answer from it); then shown with a Copy button.
+  assert.match(html, /<div id="fallback" hidden>/);
+  assert.match(html, /Go back to Segment Refinery → Settings → HubSpot/);
+  assert.match(html, /<textarea id="connection-code" readonly[^>]*>[A-Za-z0-9_-]+<\/textarea>/);
+  assert.match(html, /<button id="copy" type="button">Copy<\/button>/);
+  assert.ok(html.includes('if (!window.opener)') && html.includes('navigator.clipboard.writeText(field.value)') && html.includes('refinery:hubspot-oauth-received'));
+  const connectionCode = /<textarea id="connection-code"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '';
+  assert.deepEqual(JSON.parse(Buffer.from(connectionCode, 'base64url').toString('utf8')), { code, state });
+  assert.deepEqual(decodeConnectionCode(`\n ${connectionCode} \n`), { code, state }, 'as the UI reads it');
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, codesBefore, 'the callback exchanges nothing');
+
+  // Whatever the query holds ends up inside the base64url code, never as markup.
+  const odd = new URL(callback);
+  odd.searchParams.set('code', '"><img src=x>');
+  const oddHtml = await (await fetch(odd)).text();
+  assert.doesNotMatch(oddHtml, /<img/);
+  assert.match(oddHtml, /<textarea id="connection-code" readonly[^>]*>[A-Za-z0-9_-]+<\/textarea>/);
+  // A denied grant has no code to show.
+  const denied = new URL(callback);
+  denied.searchParams.delete('code');
+  denied.searchParams.set('error', 'access_denied');
+  assert.doesNotMatch(await (await fetch(denied)).text(), /<textarea|id="fallback"/);
+
+  // What Settings does with the pasted code: complete with its code and state, as this shop.
+  const pasted = decodeConnectionCode(connectionCode);
+  const other = await api('/api/hubspot/oauth/complete', { method: 'POST', shop: SHOP_C, body: pasted });
+  assert.equal(other.status, 403, 'still bound to the shop that started it');
+  const ok = await api('/api/hubspot/oauth/complete', { method: 'POST', body: pasted });
+  assert.equal(ok.status, 200, await ok.clone().text());
+  assert.deepEqual(await ok.json(), { connected: true, portalId: PORTAL, authKind: 'oauth' });
+  const hubspot = (await store.getShopSettings(SHOP_A))?.hubspot;
+  assert.equal(hubspot?.authKind, 'oauth');
+  assert.notEqual(hubspot?.accessToken, connectedBefore?.accessToken, 'a new connection');
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, codesBefore + 1);
+  const second = await api('/api/hubspot/oauth/complete', { method: 'POST', body: pasted });
+  assert.equal(second.status, 409);
+  assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'STATE_USED');
+  assert.equal(hubspotEmu.oauthStats().authorizationCodes, codesBefore + 1);
+  assert.deepEqual((await store.getShopSettings(SHOP_A))?.hubspot, hubspot);
 });
 
 test('app/uninstalled: forgetInstallation deletes the sessions and the Shopify token, and keeps the data', async () => {

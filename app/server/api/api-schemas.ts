@@ -90,6 +90,12 @@ export const HubSpotConnectRequest = z.strictObject({
   createContacts: z.boolean().optional(),
 });
 
+/** POST /api/hubspot/oauth/complete (served by the HubSpot routes, documented here). */
+export const HubSpotOAuthCompleteRequest = z.strictObject({
+  code: z.string().min(1).max(512).describe('The authorization code HubSpot gave the callback page'),
+  state: z.string().min(1).max(1024).describe('The state of GET /hubspot/oauth/start, as HubSpot returned it'),
+});
+
 // ---- responses ----------------------------------------------------------------------------
 
 export const ApiErrorSchema = z.object({

@@ -171,6 +171,18 @@ export interface HubSpotConnectRequest {
   createContacts?: boolean;
 }
 
+/** POST /api/hubspot/oauth/complete: what the OAuth callback page posted to the app window. */
+export interface HubSpotOAuthCompleteRequest {
+  code: string;
+  state: string;
+}
+
+export interface HubSpotConnectResponse {
+  connected: true;
+  portalId: number;
+  authKind: 'private-app' | 'oauth';
+}
+
 /** POST /api/sync { mode } -> 202 */
 export interface SyncNowResponse {
   queued: true;

@@ -3,7 +3,7 @@
 // Routes served elsewhere under /api (the HubSpot connection) are listed as EXTERNAL_ROUTES.
 import { z } from 'zod';
 import type { ApiRoute } from './api-route.ts';
-import { ApiErrorSchema, HubSpotConnectRequest } from './api-schemas.ts';
+import { ApiErrorSchema, HubSpotConnectRequest, HubSpotOAuthCompleteRequest } from './api-schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -19,6 +19,23 @@ export const EXTERNAL_ROUTES: ReadonlyArray<Pick<ApiRoute, 'method' | 'path' | '
     responses: {
       200: { description: 'Connected' },
       422: { description: 'The token or a field is not valid', schema: ApiErrorSchema },
+    },
+  },
+  {
+    method: 'post',
+    path: '/hubspot/oauth/complete',
+    operationId: 'completeHubSpotOAuth',
+    summary: 'Complete an OAuth connection: the code and state the callback page handed to the app window; the state must be this shop\'s and unused',
+    tag: 'hubspot',
+    body: HubSpotOAuthCompleteRequest,
+    responses: {
+      200: { description: 'Connected: { connected: true, portalId, authKind: "oauth" }' },
+      400: { description: 'The body is not valid, or the state is forged or expired', schema: ApiErrorSchema },
+      403: { description: 'The state was started for another shop', schema: ApiErrorSchema },
+      404: { description: 'HubSpot OAuth is not configured', schema: ApiErrorSchema },
+      409: { description: 'The state was already used, or the app is not installed', schema: ApiErrorSchema },
+      422: { description: 'HubSpot refused the code', schema: ApiErrorSchema },
+      502: { description: 'HubSpot could not be reached', schema: ApiErrorSchema },
     },
   },
 ];
