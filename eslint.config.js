@@ -21,6 +21,15 @@ export default tseslint.config(
     languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } }, globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', Event: 'readonly', Element: 'readonly', HTMLElement: 'readonly', MouseEvent: 'readonly', KeyboardEvent: 'readonly', ResizeObserver: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly' } },
   },
   {
+    // The web pixel runs in Shopify's strict sandbox (a web worker): no Node, no DOM.
+    files: ['extensions/web-pixel/src/**/*.ts'],
+    ignores: ['extensions/web-pixel/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'os', 'child_process', 'crypto', 'buffer'], message: 'The web pixel runs in a browser sandbox: no Node modules.' }] }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'No process in the pixel sandbox.' }, { name: 'Buffer', message: 'No Buffer in the pixel sandbox.' }, { name: 'window', message: 'The strict sandbox has no window: use the api register() gives.' }, { name: 'document', message: 'The strict sandbox has no document: use event.context.' }],
+    },
+  },
+  {
     // core/ is pure: no I/O, clock, environment or randomness of its own.
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],

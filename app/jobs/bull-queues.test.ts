@@ -25,6 +25,7 @@ const idle: Handlers = {
   scoring: async () => undefined,
   shopifyPush: async () => undefined,
   hubspotPush: async () => undefined,
+  flowTrigger: async () => undefined,
   ingest: async () => undefined,
   privacy: async () => undefined,
 };

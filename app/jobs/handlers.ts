@@ -5,7 +5,9 @@
 //   coalesced: deliveries for one person within `coalesceMs` become one re-score;
 // - scoring: one person re-scored under the person's lock; the result is versioned and handed to
 //   the two push queues;
-// - shopify / hubspot push: that person's writes, dropped when a newer re-score exists.
+// - shopify / hubspot push: that person's writes, dropped when a newer re-score exists; memberships
+//   the Shopify write started go to the flowTrigger queue;
+// - flowTrigger: one Shopify Flow "Customer entered segment" trigger (app/flow/flow-trigger.ts).
 import { RefineryError } from '../../core/errors.ts';
 import { emailPersonId, normaliseEmail, sourceKey, type PersonSource } from '../../core/identity.ts';
 import type { Contact, Customer } from '../../core/model.ts';
@@ -17,7 +19,8 @@ import type { SyncDeps } from '../sync/sync-types.ts';
 import { computePersonTarget, writePersonToHubSpot, writePersonToShopify } from '../realtime/person-target.ts';
 import type { Handlers } from './bull-queues.ts';
 import type { EventLedger, PersonVersions } from './coordination.ts';
-import type { IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
+import type { FlowTriggerJob, IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
+import { flowTriggerJobId, flowTriggerJobs, hasFlowBaseline, sendFlowTrigger, type MembershipStart } from '../flow/flow-trigger.ts';
 import { createPlatformClients, type PlatformClientFactory } from '../sync/platform-clients.ts';
 import type { ShopLock } from './shop-lock.ts';
 import { runSyncJob } from './sync-job.ts';
@@ -57,7 +60,7 @@ function personIdOf(source: PersonSource, record: Pick<Customer | Contact, 'id' 
   return email ? emailPersonId(email) : sourceKey(source, record.id);
 }
 
-const personIdOfCustomer = (customer: Customer) => personIdOf(customer.source, customer);
+export const personIdOfCustomer = (customer: Customer) => personIdOf(customer.source, customer);
 const personIdOfContact = (contact: Contact) => personIdOf('hubspot', contact);
 
 async function ingestShopify(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
@@ -132,13 +135,29 @@ async function ingestHubSpot(ctx: HandlerContext, job: IngestJob): Promise<Inges
   return { status: 'stored', personId: personIdOfContact(contact) };
 }
 
+/**
+ * Storefront events of a customer (app/server/pixel-routes.ts stored them already): the person is
+ * re-scored as for an order webhook. Behaviour features are not read yet; a customer not synced yet,
+ * or redacted since, is left alone.
+ */
+async function ingestPixel(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
+  const customerId = typeof job.payload === 'object' && job.payload !== null ? (job.payload as { customerId?: unknown }).customerId : undefined;
+  if (typeof customerId !== 'string' || !/^gid:\/\/shopify\/Customer\/[0-9]{1,20}$/.test(customerId)) return { status: 'rejected', reason: 'the pixel job names no customer' };
+  const customer = await ctx.store.getCustomer(job.shopId, 'shopify', customerId);
+  const suppression = await loadSuppression(ctx.store, job.shopId);
+  if (suppression.customer(customer ?? { source: 'shopify', id: customerId, email: null })) return { status: 'ignored', reason: 'suppressed: the customer was redacted' };
+  if (!customer) return { status: 'ignored', reason: 'the customer is not synced yet: the next sync scores them' };
+  return { status: 'stored', personId: personIdOfCustomer(customer) };
+}
+
 export async function handleIngest(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
   if (typeof job.eventId !== 'string' || job.eventId === '') return { status: 'rejected', reason: 'the delivery has no event id' };
   if (!(await ctx.ledger.firstSeen(job.shopId, job.source, job.eventId))) return { status: 'duplicate' };
   let outcome: IngestOutcome;
   if (job.source === 'shopify') outcome = await ingestShopify(ctx, job);
   else if (job.source === 'hubspot') outcome = await ingestHubSpot(ctx, job);
-  else outcome = { status: 'ignored', reason: `${job.source} events are not ingested yet` };
+  else if (job.source === 'pixel') outcome = await ingestPixel(ctx, job);
+  else outcome = { status: 'ignored', reason: `${String(job.source)} events are not ingested` };
   if ((outcome.status === 'stored' || outcome.status === 'stale') && outcome.personId) {
     // Stale deliveries re-score too: harmless, and it repairs a person whose earlier re-score failed.
     await ctx.queue.enqueue('scoring', { shopId: job.shopId, personId: outcome.personId }, { coalesce: { id: `score|${job.shopId}|${outcome.personId}`, windowMs: ctx.coalesceMs ?? 200 } });
@@ -165,7 +184,17 @@ async function handlePush(ctx: HandlerContext, platform: 'shopify' | 'hubspot', 
     if ((await ctx.versions.latest(job.shopId, job.personId)) > job.version) return { status: 'superseded' };
     const clients = await (ctx.clients ?? createPlatformClients(ctx.store, ctx.deps))(job.shopId);
     if (platform === 'shopify') {
-      const result = await writePersonToShopify(ctx.store, clients.shopify, clients.settings, job.target, ctx.deps.now);
+      const entered: MembershipStart[] = [];
+      const onStarted = (await hasFlowBaseline(ctx.store, job.shopId)) ? (rows: readonly MembershipStart[]) => void entered.push(...rows) : undefined;
+      const result = await writePersonToShopify(ctx.store, clients.shopify, clients.settings, job.target, ctx.deps.now, onStarted);
+      if (entered.length > 0) {
+        // The write is done and recorded: a trigger that cannot be queued is logged, not retried
+        // by failing this push (which would write nothing new).
+        const definitions = (await ctx.store.listSegmentSnapshot(job.shopId)).map((s) => s.definition);
+        for (const trigger of flowTriggerJobs(job.shopId, entered, definitions, `v${job.version}`)) {
+          await ctx.queue.enqueue('flowTrigger', trigger, { jobId: flowTriggerJobId(trigger) }).catch((error: unknown) => ctx.deps.log(`flow trigger ${flowTriggerJobId(trigger)} not queued: ${error instanceof Error ? error.message : String(error)}`));
+        }
+      }
       return { status: 'written', reason: result.errors.map((e) => e.message).join('; ') || undefined };
     }
     if (!clients.hubspot) return { status: 'skipped', reason: 'no HubSpot portal connected' };
@@ -176,8 +205,17 @@ async function handlePush(ctx: HandlerContext, platform: 'shopify' | 'hubspot', 
   return outcome.value;
 }
 
+/** One Flow trigger with the shop's Admin client; retriable failures go back to the queue's retry policy. */
+export async function handleFlowTrigger(ctx: HandlerContext, job: FlowTriggerJob): Promise<{ status: string; reason?: string }> {
+  if (!(await ctx.store.getShopSettings(job.shopId))) return { status: 'skipped', reason: `unknown shop ${job.shopId}` };
+  const clients = await (ctx.clients ?? createPlatformClients(ctx.store, ctx.deps))(job.shopId);
+  await sendFlowTrigger(clients.shopify, job);
+  return { status: 'sent' };
+}
+
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const syncCtx = { store: ctx.store, deps: ctx.deps, lock: ctx.shopLock };
+  // Syncs hand their Flow triggers to the queue (the flowTrigger workers send them).
+  const syncCtx = { store: ctx.store, deps: { ...ctx.deps, queue: ctx.queue }, lock: ctx.shopLock };
   const syncOptions = ctx.pollIntervalMs === undefined ? {} : { pollIntervalMs: ctx.pollIntervalMs };
   return {
     fullSync: (data) => runSyncJob(syncCtx, 'full', data, syncOptions),
@@ -186,6 +224,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     scoring: (data) => handleScoring(ctx, data),
     shopifyPush: (data) => handlePush(ctx, 'shopify', data),
     hubspotPush: (data) => handlePush(ctx, 'hubspot', data),
+    flowTrigger: (data) => handleFlowTrigger(ctx, data),
     privacy: (data) => handlePrivacy({ store: ctx.store, purger: ctx.purger ?? createLocalPurger(), now: ctx.deps.now }, data),
   };
 }

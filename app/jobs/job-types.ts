@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   ingest: 'ingest',
   /** Shopify's compliance requests (app/privacy/privacy-handler.ts). */
   privacy: 'privacy',
+  /** Shopify Flow "Customer entered segment" triggers (app/flow/flow-trigger.ts). */
+  flowTrigger: 'flow-trigger',
 } as const;
 
 export type QueueKind = keyof typeof QUEUE_NAMES;
@@ -64,6 +66,17 @@ export interface PushJob {
   target: PersonTarget;
 }
 
+/** One Flow trigger: a customer's membership of a segment started (app/flow/flow-trigger.ts). */
+export interface FlowTriggerJob {
+  shopId: string;
+  /** Shopify customer GID. */
+  customerId: string;
+  segmentKey: string;
+  segmentName: string;
+  /** What started the membership: the sync run id, or `v<version>` of a real-time write. */
+  origin: string;
+}
+
 export interface JobData {
   fullSync: SyncJob;
   incrementalSync: SyncJob;
@@ -72,6 +85,7 @@ export interface JobData {
   hubspotPush: PushJob;
   ingest: IngestJob;
   privacy: PrivacyJob;
+  flowTrigger: FlowTriggerJob;
 }
 
 export interface EnqueueOptions {

@@ -47,7 +47,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     ...(ms('REFINERY_POLL_INTERVAL_MS') ? { pollIntervalMs: ms('REFINERY_POLL_INTERVAL_MS') } : {}),
   });
   const concurrency = Math.max(1, Number(env.REFINERY_WORKER_CONCURRENCY) || 4);
-  processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, privacy: 1, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency }, log });
+  // Flow triggers are mutations on the shop's cost budget, which syncs and pushes share: a few at a time.
+  const flowConcurrency = 2;
+  processQueues(queues, handlers, { concurrency: { fullSync: 1, incrementalSync: 1, ingest: concurrency, privacy: 1, scoring: concurrency, shopifyPush: concurrency, hubspotPush: concurrency, flowTrigger: flowConcurrency }, log });
   log(`processing queues (prefix ${prefix}, store ${store.kind}, Redis ${config.redisUrl})`);
   let stopping: Promise<void> | null = null;
   return {

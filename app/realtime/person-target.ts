@@ -58,7 +58,15 @@ function membershipsOf(keys: readonly string[], ids: readonly string[]): Members
   return new Map(keys.map((key) => [key, new Set(ids)]));
 }
 
-export async function writePersonToShopify(store: Store, client: AdminClient, settings: ShopSettings, target: PersonTarget, now: () => Date): Promise<PushResult> {
+export async function writePersonToShopify(
+  store: Store,
+  client: AdminClient,
+  settings: ShopSettings,
+  target: PersonTarget,
+  now: () => Date,
+  /** Memberships whose tags the write confirmed added (Flow triggers). */
+  onStarted?: (rows: ReadonlyArray<{ segmentKey: string; customerId: string }>) => void,
+): Promise<PushResult> {
   const ids = target.person.shopifyCustomerIds;
   const definitions = (await store.listSegmentSnapshot(target.shopId)).map((s) => s.definition);
   return pushShopify(store, target.shopId, client, membershipsOf(target.treated, ids), new Map(Object.entries(target.tagCounts)), definitions, {
@@ -68,6 +76,7 @@ export async function writePersonToShopify(store: Store, client: AdminClient, se
     now,
     progress: () => {},
     scope: ids,
+    ...(onStarted ? { onStarted } : {}),
   });
 }
 

@@ -17,6 +17,8 @@ import { adminAuth } from './admin-auth.ts';
 import { mountUi, type UiOptions } from './ui-routes.ts';
 import { mountShopifyApp, type ShopifyServerOptions } from './mount-shopify-app.ts';
 import { mountShopifyWebhooks } from '../webhooks/shopify-webhook.ts';
+import { mountPixelRoutes, PIXEL_STATS_PATH, type PixelRouteOptions } from './pixel-routes.ts';
+import { mountFlowActions } from '../flow/flow-action.ts';
 import { createApiRouter } from './api/api-router.ts';
 import { openApiDocument } from './api/api-routes.ts';
 
@@ -39,6 +41,8 @@ export interface ServerOptions {
   shopify?: ShopifyServerOptions;
   /** The embedded admin UI (page shells and assets, app/server/ui-routes.ts); omitted: no UI. */
   ui?: UiOptions;
+  /** The web pixel endpoint's tuning (rate limits, caches: app/server/pixel-routes.ts); its secret is shopifyApiSecret. */
+  pixel?: Omit<PixelRouteOptions, 'store' | 'queue' | 'appSecret' | 'now'>;
 }
 
 export function createServer(options: ServerOptions): Express {
@@ -48,6 +52,11 @@ export function createServer(options: ServerOptions): Express {
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
+  });
+  // The web pixel's events, from any storefront origin (app/server/pixel-routes.ts).
+  const pixelStats = mountPixelRoutes(app, { store: options.store, queue: options.queue, appSecret: options.shopifyApiSecret, now: options.now, ...options.pixel });
+  app.get(PIXEL_STATS_PATH, requireAdmin, (_req, res) => {
+    res.json(pixelStats.snapshot());
   });
   // Install (/auth), session-token authentication of everything under /api, HubSpot connection.
   if (options.shopify) {
@@ -62,6 +71,8 @@ export function createServer(options: ServerOptions): Express {
 
   // Shopify webhooks and the compliance webhooks (app/webhooks/shopify-webhook.ts).
   const shopifyWebhookCounters = mountShopifyWebhooks(app, { store: options.store, queue: options.queue, shopifyApiSecret: options.shopifyApiSecret, now: options.now });
+  // Shopify Flow actions (app/flow/flow-action.ts), signed with the same app secret.
+  mountFlowActions(app, { store: options.store, queue: options.queue, shopifyApiSecret: options.shopifyApiSecret, now: options.now });
   app.get('/admin/webhooks/stats', requireAdmin, (_req, res) => {
     res.json({ shopify: { acknowledgedWithoutWork: shopifyWebhookCounters } });
   });

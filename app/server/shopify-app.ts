@@ -8,8 +8,11 @@ import { ApiVersion, LogSeverity, type Session } from '@shopify/shopify-api';
 import { shopifyApp, type ShopifyApp } from '@shopify/shopify-app-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { routeShopToOrigin } from '../../connectors/shopify/transport.ts';
+import { createAdminClient } from '../../connectors/shopify/admin-client.ts';
+import { realSleep } from '../../connectors/shared/with-retry.ts';
+import { activateWebPixel, pixelSettings, type PixelActivation } from '../pixel/activate-pixel.ts';
 import { SHOPIFY_API_VERSION } from '../../connectors/shopify/platform.ts';
-import { RefineryError } from '../../core/errors.ts';
+import { RefineryError, describeError } from '../../core/errors.ts';
 import type { ShopifyAppConfig } from '../config.ts';
 import { DEFAULT_SHOP_SETTINGS } from '../store/row-mapping.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
@@ -29,6 +32,13 @@ export interface ShopifyAppDeps {
   log?: (line: string) => void;
   /** Called once an install stored the shop's offline token (e.g. to enqueue a first sync). */
   onInstalled?: (shopId: string) => Promise<void>;
+  /**
+   * Activate the web pixel on the shop after each install (app/pixel/activate-pixel.ts); default
+   * true. A failure is logged, never fails the install.
+   */
+  activatePixel?: boolean;
+  /** Told the outcome of each pixel activation (tests, logs). */
+  onPixelActivated?: (shopId: string, outcome: PixelActivation | { error: string }) => void;
 }
 
 export interface RefineryShopifyApp {
@@ -99,6 +109,18 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const sessionStorage = createSessionStorage(deps.store);
 
+  const activatePixel = async (shopId: string, accessToken: string): Promise<void> => {
+    let outcome: PixelActivation | { error: string };
+    try {
+      const client = createAdminClient({ shop: shopId, accessToken, adminOrigin: config.adminOrigin }, { now: () => deps.now().getTime(), sleep: realSleep, random: Math.random, log });
+      outcome = await activateWebPixel(client, pixelSettings(config.appUrl, config.apiSecret, shopId));
+    } catch (error) {
+      outcome = { error: describeError(error) };
+      log(`[pixel] ${shopId}: the web pixel could not be activated: ${outcome.error}`);
+    }
+    deps.onPixelActivated?.(shopId, outcome);
+  };
+
   const afterAuth = async (session: Session): Promise<void> => {
     if (session.isOnline || !session.accessToken) return;
     const shopId = session.shop;
@@ -107,6 +129,7 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
     await deps.store.ensureShop(shopId, now);
     await deps.store.updateShopSettings(shopId, (current) => installedSettings(current, accessToken, config.adminOrigin, now), now);
     if (config.adminOrigin) routeShopToOrigin(shopId, config.adminOrigin);
+    if (deps.activatePixel !== false) await activatePixel(shopId, accessToken);
     await deps.onInstalled?.(shopId);
   };
 

@@ -536,6 +536,44 @@ CREATE TABLE privacy_suppressions (
 );
 `;
 
+// Version 7: storefront events from the web pixel (app/server/pixel-routes.ts). The primary key
+// (shop, event id) makes a replayed event a duplicate. customer_id is the Shopify customer GID the
+// storefront knew (null for anonymous visitors): a customers/redact deletes the customer's events by
+// it (privacy-queries.ts), deleteShop clears the table (TENANT_TABLES). Only CREATE statements.
+const PIXEL_EVENTS_SQLITE = `
+CREATE TABLE pixel_events (
+  shop_id TEXT NOT NULL REFERENCES shops (shop_id),
+  event_id TEXT NOT NULL CHECK (event_id <> ''),
+  client_id TEXT NOT NULL CHECK (client_id <> ''),
+  customer_id TEXT,
+  name TEXT NOT NULL CHECK (name <> ''),
+  occurred_at TEXT NOT NULL,
+  url TEXT,
+  data TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (shop_id, event_id)
+) STRICT;
+CREATE INDEX pixel_events_by_time ON pixel_events (shop_id, occurred_at, event_id);
+CREATE INDEX pixel_events_by_customer ON pixel_events (shop_id, customer_id, occurred_at, event_id);
+`;
+
+const PIXEL_EVENTS_POSTGRES = `
+CREATE TABLE pixel_events (
+  shop_id text COLLATE "C" NOT NULL REFERENCES shops (shop_id),
+  event_id text COLLATE "C" NOT NULL CHECK (event_id <> ''),
+  client_id text COLLATE "C" NOT NULL CHECK (client_id <> ''),
+  customer_id text COLLATE "C",
+  name text NOT NULL CHECK (name <> ''),
+  occurred_at text COLLATE "C" NOT NULL,
+  url text,
+  data jsonb NOT NULL,
+  received_at text NOT NULL,
+  PRIMARY KEY (shop_id, event_id)
+);
+CREATE INDEX pixel_events_by_time ON pixel_events (shop_id, occurred_at, event_id);
+CREATE INDEX pixel_events_by_customer ON pixel_events (shop_id, customer_id, occurred_at, event_id);
+`;
+
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: INITIAL_SQLITE, postgres: INITIAL_POSTGRES },
@@ -544,6 +582,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'email key indexes for person lookups', sqlite: PERSON_LOOKUPS_SQLITE, postgres: PERSON_LOOKUPS_POSTGRES },
   { version: 5, name: 'shopify sessions', sqlite: SHOPIFY_SESSIONS_SQLITE, postgres: SHOPIFY_SESSIONS_POSTGRES },
   { version: 6, name: 'webhook deliveries and privacy requests', sqlite: PRIVACY_SQLITE, postgres: PRIVACY_POSTGRES },
+  { version: 7, name: 'pixel events', sqlite: PIXEL_EVENTS_SQLITE, postgres: PIXEL_EVENTS_POSTGRES },
 ];
 
 /** Checks that versions are positive integers in strictly increasing order. */
@@ -576,6 +615,7 @@ export function pendingMigrations(migrations: readonly Migration[], applied: Ite
  * this order. A migration that adds a tenant table must add it here.
  */
 export const TENANT_TABLES: readonly string[] = [
+  'pixel_events',
   'customers',
   'orders',
   'contacts',

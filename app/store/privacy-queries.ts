@@ -13,6 +13,7 @@ import {
   COMPLIANCE_TOPICS, type PersonData, type PrivacyRequest, type PrivacySubject, type RedactionCounts, type Suppressions, type WebhookDelivery,
 } from './privacy-records.ts';
 import { mentions, scrubJson, tokenPattern } from './privacy-scrub.ts';
+import { deletePixelEventsOfCustomers, pixelEventsOfCustomers } from './pixel-queries.ts';
 import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, ORDER_COLUMNS, contactFromRow, customerFromRow, orderFromRow, type Row } from './row-mapping.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -343,6 +344,7 @@ export function* collectPersonDataProgram(d: Dialect, shopId: string, subject: P
     `SELECT source, delivery_id, topic, subject, triggered_at, received_at FROM webhook_deliveries WHERE shop_id = ? AND subject IN ${list(f.subjects)} ORDER BY received_at, delivery_id`,
     [shopId, ...f.subjects],
   );
+  const pixelEvents = yield* pixelEventsOfCustomers(shopId, f.shopifyIds);
   const found = yield* findMentions(d, shopId, f.tokens);
   return {
     customers: f.customers,
@@ -353,6 +355,7 @@ export function* collectPersonDataProgram(d: Dialect, shopId: string, subject: P
     writtenProperties: properties.map((r) => ({ contactId: str(r['contact_id']), property: str(r['property']), value: str(r['value']), writtenAt: str(r['written_at']) })),
     holdoutCohorts: holdout.map((r) => ({ segmentKey: str(r['segment_key']), personId: str(r['person_id']), group: str(r['grp']) })),
     webhookDeliveries: deliveries.map(deliveryFromRow),
+    pixelEvents,
     mentions: found.map(([table, , , key]) => ({ table, key })),
   };
 }
@@ -397,6 +400,7 @@ export function* redactPersonProgram(
   if (f.personIds.length > 0) {
     count('holdout_members', yield* run(`DELETE FROM holdout_members WHERE shop_id = ? AND person_id IN ${list(f.personIds)}`, [shopId, ...f.personIds]));
   }
+  count('pixel_events', yield* deletePixelEventsOfCustomers(shopId, f.shopifyIds));
   if (f.subjects.length > 0) {
     count('webhook_deliveries', yield* run(`DELETE FROM webhook_deliveries WHERE shop_id = ? AND subject IN ${list(f.subjects)}`, [shopId, ...f.subjects]));
   }

@@ -1,6 +1,7 @@
 // Records of the webhook and privacy part of the store (migration 6): delivered webhook ids kept
 // for deduplication, compliance requests, and what a person's data request or redaction finds.
 import type { Contact, Customer, Order } from '../../core/model.ts';
+import type { PixelEventRecord } from './pixel-queries.ts';
 
 /** A webhook delivery remembered so that a repeat is recognised (no payload is kept). */
 export interface WebhookDelivery {
@@ -55,6 +56,8 @@ export interface PersonData {
   writtenProperties: Array<{ contactId: string; property: string; value: string; writtenAt: string }>;
   holdoutCohorts: Array<{ segmentKey: string; personId: string; group: string }>;
   webhookDeliveries: WebhookDelivery[];
+  /** Storefront events from the web pixel recorded with one of the customer's Shopify ids. */
+  pixelEvents: PixelEventRecord[];
   /** Runs, model states and segment snapshots whose stored JSON mentions the person. */
   mentions: Array<{ table: string; key: string }>;
 }

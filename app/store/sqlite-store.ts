@@ -31,6 +31,7 @@ import {
   redactPersonProgram, releaseDelivery, runProgramSync, savePrivacyRequestProgram, type SqlProgram,
 } from './privacy-queries.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
+import { countPixelEventsProgram, listPixelEventsProgram, savePixelEventsProgram, type PixelEventQuery, type PixelEventRecord } from './pixel-queries.ts';
 import { processSecretBox, type SecretBox } from './secret-box.ts';
 import { openSession, openSettings, resealSession, resealSettings, sealSession, sealSettings } from './sealed-fields.ts';
 import { checkSessionIds, checkShopifySession } from './shopify-session-checks.ts';
@@ -709,5 +710,16 @@ class SqliteStore implements MigratingStore {
   }
   privacyEpoch(shopId: string): Promise<string> {
     return this.#privacy('privacyEpoch', () => privacyEpochProgram(shopId), 'BEGIN');
+  }
+
+  // Pixel events: the programs of pixel-queries.ts, run like the privacy programs.
+  savePixelEvents(shopId: string, events: readonly PixelEventRecord[]): Promise<{ inserted: number; duplicates: number }> {
+    return this.#privacy('savePixelEvents', () => savePixelEventsProgram('sqlite', shopId, events));
+  }
+  listPixelEvents(shopId: string, query: PixelEventQuery): Promise<PixelEventRecord[]> {
+    return this.#privacy('listPixelEvents', () => listPixelEventsProgram(shopId, query), 'BEGIN');
+  }
+  countPixelEvents(shopId: string): Promise<number> {
+    return this.#privacy('countPixelEvents', () => countPixelEventsProgram(shopId), 'BEGIN');
   }
 }

@@ -12,7 +12,7 @@ import { createSqliteStore } from './sqlite-store.ts';
 import { collect, compareKeys, contact, customer, order, orderSortKey } from './store-fixtures.ts';
 import { createSchema, postgres, sqliteFile } from './store-test-backends.ts';
 import type { Backend, TestDatabase } from './store-test-backends.ts';
-import type { HoldoutCohort, RemoteSegment, RuleSegment, SegmentSnapshot, ShopSettings } from './store.ts';
+import type { HoldoutCohort, PixelEventRecord, RemoteSegment, RuleSegment, SegmentSnapshot, ShopSettings } from './store.ts';
 
 const shop = (name: string): string => `${name}.myshopify.com`;
 const NOW = '2024-05-01T12:00:00.000Z';
@@ -1038,6 +1038,56 @@ function defineContract(backend: Backend): void {
       await store.deleteShop(a);
       assert.deepEqual(await store.listOrdersOfCustomers(a, refs), []);
       assert.equal((await store.listOrdersOfCustomers(b, refs)).length, 2, 'the other shop keeps its orders');
+    });
+
+    test('pixel events: a batch in one transaction, replays and repeated ids are duplicates, listed by customer and time, per shop', async () => {
+      const a = shop('pixel-a');
+      const b = shop('pixel-b');
+      await store.ensureShop(a, NOW);
+      await store.ensureShop(b, NOW);
+      const gid = 'gid://shopify/Customer/42';
+      const event = (id: string, overrides: Partial<PixelEventRecord> = {}): PixelEventRecord => ({
+        eventId: id, clientId: 'client-1', customerId: gid, name: 'product_viewed', occurredAt: '2024-05-01T10:00:00.000Z', url: 'https://pixel-a.example/products/x',
+        data: { productId: '7', price: 12.5, currency: 'EUR', searchQuery: 'ünïcode "quotes"' }, receivedAt: NOW, ...overrides,
+      });
+      const batch = [
+        event('e1'),
+        event('e2', { customerId: null, name: 'page_viewed', url: null, data: {}, occurredAt: '2024-05-01T09:00:00.000Z' }),
+        event('e3', { occurredAt: '2024-05-01T11:00:00.000Z' }),
+        event('e1', { name: 'cart_viewed' }),
+      ];
+      assert.deepEqual(await store.savePixelEvents(a, batch), { inserted: 3, duplicates: 1 });
+      assert.deepEqual(await store.savePixelEvents(a, [event('e3', { name: 'checkout_started' }), event('e4')]), { inserted: 1, duplicates: 1 });
+      assert.deepEqual(await store.savePixelEvents(b, [event('e1')]), { inserted: 1, duplicates: 0 }, 'the same id in another shop is another event');
+      assert.equal(await store.countPixelEvents(a), 4);
+      assert.equal(await store.countPixelEvents(b), 1);
+      const all = await store.listPixelEvents(a, { limit: 100 });
+      assert.deepEqual(all.map((e) => e.eventId), ['e2', 'e1', 'e4', 'e3']);
+      assert.deepEqual(all[1], event('e1'), 'round trip, the first copy kept');
+      assert.deepEqual(all[0], event('e2', { customerId: null, name: 'page_viewed', url: null, data: {}, occurredAt: '2024-05-01T09:00:00.000Z' }));
+      assert.deepEqual((await store.listPixelEvents(a, { customerId: gid, since: '2024-05-01T10:30:00.000Z', limit: 100 })).map((e) => e.eventId), ['e3']);
+      assert.deepEqual((await store.listPixelEvents(a, { customerId: gid, limit: 2 })).map((e) => e.eventId), ['e1', 'e4']);
+      assert.deepEqual(await store.listPixelEvents(shop('pixel-none'), { limit: 10 }), []);
+
+      // Checked before anything is written.
+      for (const bad of [{ eventId: '' }, { customerId: '42' }, { occurredAt: 'yesterday' }, { url: 'x'.repeat(2049) }, { data: [] as unknown as Record<string, unknown> }, { clientId: 'a\u0000b' }]) {
+        await rejectsWith(store.savePixelEvents(a, [event('ok-1'), event('bad', bad)]), 'VALIDATION');
+      }
+      assert.equal(await store.countPixelEvents(a), 4);
+      await rejectsWith(store.listPixelEvents(a, { limit: 0 }), 'INPUT');
+      await rejectsWith(store.savePixelEvents(shop('pixel-unknown'), [event('e1')]), 'STORE');
+
+      // Data requests include them; a customer's redaction removes them; deleteShop removes the rest.
+      const subject = { shopifyCustomerIds: [gid], emails: [], shopifyOrderIds: [] };
+      assert.deepEqual((await store.collectPersonData(a, subject)).pixelEvents.map((e) => e.eventId), ['e1', 'e4', 'e3']);
+      const counts = await store.redactPerson(a, subject, { suppress: [], keepRequestId: null, at: NOW });
+      assert.equal(counts['pixel_events'], 3);
+      assert.deepEqual((await store.listPixelEvents(a, { limit: 100 })).map((e) => e.eventId), ['e2']);
+      assert.equal(await store.countPixelEvents(b), 1, "another shop's events of the same customer id stay");
+      await store.deleteShop(a);
+      assert.equal(await store.countPixelEvents(a), 0);
+      await store.deleteShop(b);
+      assert.equal(await store.countPixelEvents(b), 0);
     });
 
     test('migrating to version 4 indexes the emails already stored', async () => {

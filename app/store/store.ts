@@ -5,6 +5,9 @@ import type { Contact, Customer, Order, Platform, SegmentDefinition } from '../.
 import type { ShopSchedule } from '../../core/schedule/schedule.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
 import type { ConsentPolicy } from '../../core/consent-policy.ts';
+import type { PixelEventQuery, PixelEventRecord } from './pixel-queries.ts';
+
+export type { PixelEventQuery, PixelEventRecord };
 
 export interface ShopRecord {
   shopId: string; // the shop's myshopify domain, e.g. demo-store.myshopify.com
@@ -418,7 +421,7 @@ export interface Store {
    * Removes everything stored about the subject in one transaction (a customers/redact request):
    * customers by id and by email (every source), their orders, orders named or carrying the email,
    * contacts with the email, memberships and properties recorded written for those records,
-   * holdout members, webhook delivery rows about them, their other privacy requests (except
+   * holdout members, webhook delivery rows about them, their storefront (pixel) events, their other privacy requests (except
    * `keepRequestId`; another customer's request is never deleted, only scrubbed of mentions), and
    * mentions in run reports, model states and segment snapshots (rewritten). Identifiers are
    * matched as whole tokens (privacy-scrub.ts): `bob@example.com` never touches `jbob@example.com`,
@@ -436,4 +439,25 @@ export interface Store {
    * done by a worker, which creates no run, is not served from them at the next request.
    */
   privacyEpoch(shopId: string): Promise<string>;
+
+  // --- storefront events from the web pixel (migration 7, app/store/pixel-queries.ts) ---
+  /**
+   * Stores a batch of pixel events in one transaction. An event whose id the shop already has
+   * (a replay, or the same id twice in the batch) is not stored again and counts as a duplicate;
+   * the first stored copy is kept as it was. VALIDATION (before anything is written) for an event id
+   * or client id that is not a non-empty string of at most 200 characters, a name not a non-empty
+   * string of at most 100, a url not null or a string of at most 2048, a customerId not null or a
+   * customer GID (`gid://shopify/Customer/<digits>`), occurredAt / receivedAt not timestamps, data
+   * not a JSON object (of at most 20,000 characters), or NUL characters anywhere; INPUT for more
+   * than 1000 events. The shop must exist (STORE otherwise).
+   */
+  savePixelEvents(shopId: string, events: readonly PixelEventRecord[]): Promise<{ inserted: number; duplicates: number }>;
+  /**
+   * The shop's pixel events, oldest first by (occurredAt, eventId) (byte order), only the
+   * customer's when customerId (a customer GID) is given, only those that occurred at or after
+   * `since` when given; at most `limit` (1 to 10,000, else INPUT). Unknown shop: [].
+   */
+  listPixelEvents(shopId: string, query: PixelEventQuery): Promise<PixelEventRecord[]>;
+  /** How many pixel events the shop has stored. */
+  countPixelEvents(shopId: string): Promise<number>;
 }

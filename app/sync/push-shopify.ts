@@ -34,6 +34,11 @@ export interface PushOptions {
    * nobody else's, and native segments are left to the batch run.
    */
   scope?: readonly string[];
+  /**
+   * Called with each batch of memberships whose tag Shopify confirmed added, as soon as it is
+   * recorded (so a push that fails later still reports what it started): Flow triggers.
+   */
+  onStarted?: (rows: ReadonlyArray<{ segmentKey: string; customerId: string }>) => void;
 }
 
 export async function pushShopify(
@@ -70,6 +75,7 @@ export async function pushShopify(
       at: options.now().toISOString(),
     });
     if (direction === 'add') result.tagsAdded += rows.length;
+    if (direction === 'add' && rows.length > 0) options.onStarted?.(rows);
     else result.tagsRemoved += rows.length;
     options.progress('shopify.tags', `${result.tagsRemoved} removed, ${result.tagsAdded} added`);
   };

@@ -13,6 +13,7 @@ import { pullShopify } from './pull-shopify.ts';
 import { pushHubSpot } from './push-hubspot.ts';
 import { pushShopify } from './push-shopify.ts';
 import type { SyncDeps, SyncOptions, SyncReport } from './sync-types.ts';
+import { dispatchFlowTriggers, flowTriggerJobs, hasFlowBaseline, recordFlowBaseline, type MembershipStart } from '../flow/flow-trigger.ts';
 
 export const DEFAULT_BULK_THRESHOLD = 100;
 export const DEFAULT_PAGE_SIZE = 2000;
@@ -53,6 +54,9 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
   const asOf = options.asOf ?? started.toISOString();
   const run = await store.startRun(options.shopId, options.trigger, started.toISOString());
   const report = emptyReport(options.shopId, run.id, asOf, Boolean(settings.hubspot));
+  // Memberships this run's Shopify write-back started (Flow triggers); none on the first write-back.
+  const entered: MembershipStart[] = [];
+  let definitions: ReadonlyArray<{ key: string; name: string }> = [];
   try {
     deps.progress('pull', 'reading customers and orders from Shopify');
     const pulled = await pullShopify(store, options.shopId, client, {
@@ -106,6 +110,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     report.holdout = { share: holdout.share, heldOutMemberships: heldOut, cohortsStarted: 0 };
 
     deps.progress('push', 'writing tag and segment changes to Shopify');
+    definitions = refined.definitions;
+    const flowBaseline = await hasFlowBaseline(store, options.shopId);
     const pushed = await pushShopify(store, options.shopId, client, shopifyMemberships(split.treated, computed.identity.index), computed.tagCounts, refined.definitions, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
@@ -113,8 +119,12 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       runLabel: run.id,
       now: deps.now,
       progress: deps.progress,
+      ...(flowBaseline ? { onStarted: (rows: ReadonlyArray<MembershipStart>) => { for (const row of rows) entered.push(row); } } : {}),
     });
+    // From now on memberships that start are "entered" (the initial load was this push).
+    if (!flowBaseline) await recordFlowBaseline(store, options.shopId, run.id, deps.now().toISOString());
     report.wrote.shopify = {
+      ...report.wrote.shopify,
       tagsAdded: pushed.tagsAdded,
       tagsRemoved: pushed.tagsRemoved,
       segmentsCreated: pushed.segmentsCreated,
@@ -153,6 +163,16 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     report.errors.push({ code, message: describeError(error) });
     report.failure = { code, message: describeError(error), retriable: isRetriable(error) };
   } finally {
+    // Flow triggers for what the write-back started, even when a later stage failed (those tags are
+    // recorded as written: no later run would see them start). Never fails the run. The counts are
+    // in the report only when the run started memberships (reports keep their shape otherwise).
+    if (entered.length > 0) {
+      deps.progress('flow', `firing ${entered.length} Flow triggers`);
+      const fired = await dispatchFlowTriggers(flowTriggerJobs(options.shopId, entered, definitions, run.id), { queue: deps.queue ?? null, client });
+      report.wrote.shopify.flowTriggers = fired.fired;
+      report.wrote.shopify.flowTriggerFailures = fired.failed;
+      report.errors.push(...fired.errors);
+    }
     const stats = client.stats();
     Object.assign(report.calls.shopify, {
       queries: stats.queries,

@@ -2,6 +2,7 @@
 import type { SegmentSummaryRow } from '../../core/segment-summary.ts';
 import type { RefineReport } from '../../core/segments/refine.ts';
 import type { SharedBudgets } from '../../connectors/shared/limiters.ts';
+import type { JobQueue } from '../jobs/job-types.ts';
 
 /** What a sync wrote to HubSpot. */
 export interface HubSpotWriteCounts {
@@ -34,7 +35,21 @@ export interface SyncReport {
     duplicateEmailContacts: number;
   };
   wrote: {
-    shopify: { tagsAdded: number; tagsRemoved: number; segmentsCreated: number; segmentsUpdated: number; segmentsDeleted: number };
+    shopify: {
+      tagsAdded: number;
+      tagsRemoved: number;
+      segmentsCreated: number;
+      segmentsUpdated: number;
+      segmentsDeleted: number;
+      /**
+       * Shopify Flow "Customer entered segment" triggers sent (or queued, when the run has a queue)
+       * for memberships this run started. Absent when the run started none (the shop's first
+       * write-back among them) and in reports recorded before Flow triggers.
+       */
+      flowTriggers?: number;
+      /** Triggers that could not be sent or queued (the sync goes on regardless). */
+      flowTriggerFailures?: number;
+    };
     hubspot: HubSpotWriteCounts;
   };
   calls: {
@@ -71,6 +86,8 @@ export interface SyncDeps {
   budgets?: SharedBudgets;
   /** The HubSpot public app, to refresh OAuth tokens (AppConfig.hubspotApp); absent: no refresh. */
   hubspotOAuth?: { clientId: string; clientSecret: string } | null;
+  /** Where follow-up work goes (Flow triggers, app/flow/flow-trigger.ts); absent: the sync sends them itself. */
+  queue?: JobQueue;
 }
 
 export interface SyncOptions {

@@ -172,6 +172,35 @@ export const SEGMENTS_PAGE = `query SegmentsPage($first: Int!, $after: String) {
 }`;
 
 /** Every operation document, by name, for schema validation. Bulk inner queries are listed too. */
+// Shopify Flow: fires the app's trigger extension (extensions/flow-customer-entered-segment). The
+// payload is JSON keyed by the trigger's field keys; `body` is deprecated in favour of handle + payload.
+export const FLOW_TRIGGER_RECEIVE = `mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
+  flowTriggerReceive(handle: $handle, payload: $payload) {
+    userErrors { field message }
+  }
+}`;
+
+// The web pixel (extensions/web-pixel): activated on a shop after the install with its settings (a
+// JSON string matching the extension's settings definition); a shop that has the app's pixel
+// already answers TAKEN, and the existing one (webPixel without an id: the app's own) is updated.
+export const WEB_PIXEL_CREATE = `mutation WebPixelCreate($webPixel: WebPixelInput!) {
+  webPixelCreate(webPixel: $webPixel) {
+    userErrors { code field message }
+    webPixel { id settings }
+  }
+}`;
+
+export const WEB_PIXEL_UPDATE = `mutation WebPixelUpdate($id: ID!, $webPixel: WebPixelInput!) {
+  webPixelUpdate(id: $id, webPixel: $webPixel) {
+    userErrors { code field message }
+    webPixel { id settings }
+  }
+}`;
+
+export const WEB_PIXEL = `query WebPixel {
+  webPixel { id settings }
+}`;
+
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   CUSTOMERS_PAGE,
   ORDERS_PAGE,
@@ -192,4 +221,8 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   SEGMENT_UPDATE,
   SEGMENT_DELETE,
   SEGMENTS_PAGE,
+  FLOW_TRIGGER_RECEIVE,
+  WEB_PIXEL_CREATE,
+  WEB_PIXEL_UPDATE,
+  WEB_PIXEL,
 };

@@ -52,6 +52,14 @@ export const SHOPIFY_OPERATION_SCOPES: Readonly<Record<string, readonly string[]
   bulkOperationRunMutation: [],
   bulkOperation: [],
   stagedUploadsCreate: [],
+  // Flow triggers: no access scope of its own (the schema's requiredAccess is null); the trigger's
+  // customer_reference field needs read_customers, which the app has.
+  flowTriggerReceive: [],
+  // The web pixel (schema requiredAccess): write_pixels and read_customer_events to create or update
+  // it; reading the app's own pixel needs no scope of its own.
+  webPixelCreate: ['write_pixels', 'read_customer_events'],
+  webPixelUpdate: ['write_pixels', 'read_customer_events'],
+  webPixel: [],
 };
 
 /** Scopes the app extensions need: the web pixel (created with webPixelCreate) and its events. */

@@ -66,6 +66,14 @@ async function seed(store: Store): Promise<void> {
   await store.startHoldoutCohort(SHOP_A, { segmentKey: 'champions', startedAt: at, share: 0.1, treated: [`email:${ZELDA.email}`, `email:${OTHER.email}`], holdout: [] });
   const run = await store.startRun(SHOP_A, 'test', at);
   await store.finishRun(SHOP_A, run.id, 'succeeded', { errors: [{ code: 'PROPERTY_WRITE', message: `Zelda.RedactMe@example.com: rejected` }, { code: 'TAG_WRITE', message: `${OTHER.gid} failed` }] }, at);
+  // Storefront events from the web pixel: the customer's (by their customer id), the other's, an anonymous visitor's.
+  const pixelEvent = (eventId: string, customerId: string | null, data: Record<string, unknown>) => ({
+    eventId, clientId: `browser-${eventId}`, customerId, name: 'product_viewed', occurredAt: at, url: `https://${SHOP_A}/products/hat`, data, receivedAt: at,
+  });
+  assert.deepEqual(
+    await store.savePixelEvents(SHOP_A, [pixelEvent('pz-1', ZELDA.gid, { productId: '1', price: 20 }), pixelEvent('po-1', OTHER.gid, { productId: '2' }), pixelEvent('pa-1', null, { productId: '3' })]),
+    { inserted: 3, duplicates: 0 },
+  );
   await store.saveModelState(SHOP_A, 'test-assignments', { byPerson: { [`email:${ZELDA.email}`]: 'c1', [`email:${OTHER.email}`]: 'c2' }, people: [`email:${ZELDA.email}`, `email:${OTHER.email}`] }, at);
 }
 
@@ -178,12 +186,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(data.holdoutCohorts, [{ segmentKey: 'champions', personId: `email:${ZELDA.email}`, group: 'treated' }]);
       assert.ok(data.webhookDeliveries.some((d) => d.deliveryId === 'evt-z-order' && d.topic === 'orders/create'));
       assert.deepEqual(data.mentions.map((m) => m.table).sort(), ['model_states', 'runs']);
+      assert.deepEqual(data.pixelEvents.map((e) => e.eventId), ['pz-1']);
     });
 
     await t.test('customers/redact: no table, Redis key or job holds the customer any more; the other customer is untouched', async () => {
       // The scans see the customer before: in these tables, jobs and keys.
       const before = new Set(findNeedles(await allRows(db), NEEDLES, (r: { table: string }) => r.table));
-      for (const table of ['customers', 'orders', 'contacts', 'written_memberships', 'written_properties', 'holdout_members', 'runs', 'model_states', 'webhook_deliveries', 'privacy_requests']) {
+      for (const table of ['customers', 'orders', 'contacts', 'written_memberships', 'written_properties', 'holdout_members', 'runs', 'model_states', 'webhook_deliveries', 'privacy_requests', 'pixel_events']) {
         assert.ok(before.has(table), `the scan finds the customer in ${table} before the redaction`);
       }
       assert.ok(findNeedles(await allJobs(queues), NEEDLES, (j: { queue: string }) => j.queue).includes('ingest'));
@@ -203,6 +212,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await store.listHoldoutCohorts(SHOP_A))[0]?.treated, [`email:${OTHER.email}`]);
       assert.ok([...((await store.getWrittenMemberships(SHOP_A, 'shopify')).get('champions') ?? [])].includes(OTHER.gid));
       assert.ok(JSON.stringify((await store.listRuns(SHOP_A))[0]?.report).includes(OTHER.gid));
+      assert.deepEqual((await store.listPixelEvents(SHOP_A, { limit: 10 })).map((e) => e.eventId).sort(), ['pa-1', 'po-1'], "the other customer's and the anonymous visitor's pixel events stay");
       assert.deepEqual(await store.getModelState(SHOP_A, 'test-assignments'), { byPerson: { [`email:${OTHER.email}`]: 'c2' }, people: [`email:${OTHER.email}`] });
       assert.ok(findNeedles(await allJobs(queues), [OTHER.email], (j: { id: string }) => j.id).length >= 2, 'the other customer\'s ingest and scoring jobs');
       assert.ok(findNeedles(await allRedis(redis, prefix), [OTHER.email], (k: { key: string }) => k.key).length >= 1);

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { createBullQueues, type BullQueues } from '../../app/jobs/bull-queues.ts';
-import type { JobData, JobQueue, QueueKind } from '../../app/jobs/job-types.ts';
+import { QUEUE_NAMES, type JobData, type JobQueue, type QueueKind } from '../../app/jobs/job-types.ts';
 import { createServer } from '../../app/server/create-server.ts';
 import { createStore } from '../../app/store/create-store.ts';
 import type { Store } from '../../app/store/store.ts';
@@ -152,7 +152,9 @@ test('the queue dashboard and sync now need the admin credentials', async () => 
   const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: auth } });
   assert.equal(api.status, 200);
   const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-  assert.deepEqual(names, ['ingest', 'privacy', 'push-hubspot', 'push-shopify', 'scoring', 'sync-full', 'sync-incremental']);
+  // Every queue of job-types.ts (sync, scoring, pushes, ingest, privacy, Flow triggers...) is on the board.
+  assert.deepEqual(names, (Object.values(QUEUE_NAMES) as string[]).sort());
+  for (const name of ['ingest', 'privacy', 'push-hubspot', 'push-shopify', 'scoring', 'sync-full', 'sync-incremental', 'flow-trigger']) assert.ok((names as string[]).includes(name), name);
 
   assert.equal((await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST' })).status, 401);
   const queued = await fetch(`${base}/admin/shops/${SHOP}/sync`, { method: 'POST', headers: { authorization: auth } });

@@ -12,6 +12,8 @@ import { customerSnapshot } from './customer-store.ts';
 import type { CustomerRecord } from './customer-store.ts';
 import { numericId, toGid } from './gid.ts';
 import { createResolverMap } from './resolver-map.ts';
+import { flowStateOf } from './resolvers-flow.ts';
+import { webPixelOf } from './resolvers-web-pixel.ts';
 import { customerTotals } from './resolvers-customer.ts';
 import { ADMIN_API_VERSION, loadAdminSchema } from './schema-loader.ts';
 import { segmentSnapshot } from './segment-store.ts';
@@ -174,8 +176,18 @@ export async function createShopifyEmulator(options: EmulatorOptions = {}): Prom
     injectFault(domain, fault): void {
       shopOf(domain).faults.add(fault);
     },
+    webPixel(domain) {
+      const record = webPixelOf(shopOf(domain));
+      return record ? { id: `gid://shopify/WebPixel/${record.id}`, settings: JSON.parse(record.settings) as Record<string, unknown>, createdAt: record.createdAt, updatedAt: record.updatedAt } : null;
+    },
     clearFaults(domain): void {
       shopOf(domain).faults.clear();
+    },
+    flowTriggers(domain) {
+      return flowStateOf(shopOf(domain)).received.map((record) => structuredClone(record));
+    },
+    configureFlowTriggers(domain, handles): void {
+      flowStateOf(shopOf(domain)).handles = handles === null ? null : new Set(handles);
     },
     close(): Promise<void> {
       closed ??= (async () => {

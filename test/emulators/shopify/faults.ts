@@ -1,6 +1,6 @@
 // Per-shop queue of injected faults: request faults matched on a target, consumed in order, and
 // bulk faults consumed by the next bulk operation that they fit.
-import type { BulkFailFault, BulkMutationLineErrorsFault, DropFault, Fault, FaultTarget, GraphqlErrorFault, HttpFault } from './types.ts';
+import type { BulkFailFault, BulkMutationLineErrorsFault, DropFault, Fault, FaultTarget, FlowTriggerFault, GraphqlErrorFault, HttpFault } from './types.ts';
 
 export type RequestFault = HttpFault | DropFault | GraphqlErrorFault;
 
@@ -40,5 +40,9 @@ export class FaultQueue {
 
   takeLineErrors(): BulkMutationLineErrorsFault | undefined {
     return this.consume((fault) => fault.kind === 'bulk-mutation-line-errors') as BulkMutationLineErrorsFault | undefined;
+  }
+
+  takeFlowTriggerFault(): FlowTriggerFault | undefined {
+    return this.consume((fault) => fault.kind === 'flow-trigger') as FlowTriggerFault | undefined;
   }
 }

@@ -9,6 +9,8 @@ import { customerFilter, customerResolvers, customersConnection } from './resolv
 import { lineItemResolvers, matchingOrderCount, orderResolvers, ordersConnection } from './resolvers-order.ts';
 import { segmentMutationResolvers, segmentQueryResolvers, segmentView } from './resolvers-segment.ts';
 import { tagMutationResolvers } from './resolvers-tags.ts';
+import { flowMutationResolvers } from './resolvers-flow.ts';
+import { webPixelMutationResolvers, webPixelQueryResolvers } from './resolvers-web-pixel.ts';
 
 function resolveNode(ctx: RequestContext, id: string): unknown {
   const gid = parseGid(id);
@@ -79,12 +81,15 @@ const queryRoot: TypeResolvers = {
   }),
   ...segmentQueryResolvers,
   ...bulkQueryResolvers,
+  ...webPixelQueryResolvers,
 };
 
 const mutationRoot: TypeResolvers = {
   ...tagMutationResolvers,
   ...segmentMutationResolvers,
   ...bulkMutationResolvers,
+  ...flowMutationResolvers,
+  ...webPixelMutationResolvers,
 };
 
 export function createResolverMap(): ResolverMap {

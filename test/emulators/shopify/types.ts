@@ -109,7 +109,30 @@ export interface BulkMutationLineErrorsFault {
   message?: string;
 }
 
-export type Fault = HttpFault | DropFault | GraphqlErrorFault | BulkFailFault | BulkMutationLineErrorsFault;
+/** The next `times` flowTriggerReceive calls fail: with a userError, or a top-level INTERNAL_SERVER_ERROR. */
+export interface FlowTriggerFault {
+  kind: 'flow-trigger';
+  mode?: 'user-error' | 'internal-error';
+  times?: number;
+  message?: string;
+}
+
+export type Fault = HttpFault | DropFault | GraphqlErrorFault | BulkFailFault | BulkMutationLineErrorsFault | FlowTriggerFault;
+
+/** A trigger Flow received (resolvers-flow.ts). */
+export interface FlowTriggerSnapshot {
+  handle: string;
+  payload: Record<string, unknown>;
+  receivedAt: string;
+}
+
+/** The app's web pixel on a shop (resolvers-web-pixel.ts). */
+export interface WebPixelSnapshot {
+  id: string;
+  settings: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface ShopOptions {
   accessToken: string;
@@ -211,5 +234,11 @@ export interface ShopifyEmulator {
   listBulkOperations(shop: string): BulkOperationSnapshot[];
   stats(shop: string): ShopStats;
   injectFault(shop: string, fault: Fault): void;
+  /** Triggers flowTriggerReceive accepted for the shop, oldest first. */
+  flowTriggers(shop: string): FlowTriggerSnapshot[];
+  /** The trigger handles the app has for the shop; null (the default): any well-shaped handle. */
+  configureFlowTriggers(shop: string, handles: readonly string[] | null): void;
+  /** The app's web pixel on the shop (webPixelCreate / webPixelUpdate), settings parsed; null when none. */
+  webPixel(shop: string): WebPixelSnapshot | null;
   clearFaults(shop: string): void;
 }
