@@ -21,6 +21,16 @@ export default tseslint.config(
     languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } }, globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', Event: 'readonly', Element: 'readonly', HTMLElement: 'readonly', MouseEvent: 'readonly', KeyboardEvent: 'readonly', ResizeObserver: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly' } },
   },
   {
+    // The customer insights admin block (Preact, Polaris web components) runs in Shopify's admin
+    // extension sandbox: the `shopify` global and a DOM, no Node.
+    files: ['extensions/customer-insights/src/**/*.{ts,tsx}'],
+    ignores: ['extensions/customer-insights/src/**/*.test.ts'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } }, globals: { shopify: 'readonly', document: 'readonly' } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'os', 'child_process', 'crypto', 'buffer'], message: 'The admin block runs in a browser sandbox: no Node modules.' }] }],
+    },
+  },
+  {
     // The web pixel runs in Shopify's strict sandbox (a web worker): no Node, no DOM.
     files: ['extensions/web-pixel/src/**/*.ts'],
     ignores: ['extensions/web-pixel/src/**/*.test.ts'],

@@ -21,6 +21,7 @@ import { mountPixelRoutes, PIXEL_STATS_PATH, type PixelRouteOptions } from './pi
 import { mountFlowActions } from '../flow/flow-action.ts';
 import { createApiRouter } from './api/api-router.ts';
 import { openApiDocument } from './api/api-routes.ts';
+import { EXTENSION_API_PREFIXES, extensionCors } from './extension-cors.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 /** Shopify webhook bodies are small; anything much larger is not one. */
@@ -64,6 +65,8 @@ export function createServer(options: ServerOptions): Express {
     app.get('/api/openapi.json', (_req, res) => {
       res.json(openApiDocument());
     });
+    // Admin UI extensions call their routes cross-origin: CORS and the preflight, before authentication.
+    app.use([...EXTENSION_API_PREFIXES], extensionCors);
     mountShopifyApp(app, options.shopify.app, { store: options.store, now: options.now, ...options.shopify });
     // The admin API behind the UI: only ever the authenticated shop's data (api/api-router.ts).
     app.use('/api', createApiRouter({ store: options.store, queue: options.queue, now: options.now, log: (line) => process.stderr.write(`${line}\n`) }));

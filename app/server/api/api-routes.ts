@@ -3,6 +3,7 @@
 import { defineRoute, ok, type ApiRoute } from './api-route.ts';
 import { z } from 'zod';
 import { buildOpenApiDocument } from './openapi.ts';
+import { customerInsightsRoutes } from './customer-insights-routes.ts';
 import { modelsRoutes } from './models-routes.ts';
 import { overviewRoutes } from './overview-routes.ts';
 import { qualityRoutes } from './quality-routes.ts';
@@ -27,6 +28,7 @@ const openApiRoute = defineRoute({
 export const API_ROUTES: readonly ApiRoute[] = [
   ...overviewRoutes,
   ...segmentsRoutes,
+  ...customerInsightsRoutes,
   ...modelsRoutes,
   ...qualityRoutes,
   ...runsRoutes,

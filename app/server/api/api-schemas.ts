@@ -207,3 +207,38 @@ export const SettingsResponseSchema = z.object({
 export const SyncNowResponseSchema = z.object({ queued: z.literal(true), mode: z.enum(['full', 'incremental']), jobId: z.string() });
 
 export const DeletedResponseSchema = z.object({ deleted: z.string() });
+
+// ---- customer insights (the admin customer-details block) -----------------------------------
+
+const CUSTOMER_GID_PREFIX = 'gid://shopify/Customer/';
+const CUSTOMER_ID = /^(?:gid:\/\/shopify\/Customer\/)?([1-9][0-9]{0,19})$/;
+
+export const CustomerIdParams = z.object({
+  id: z.string().max(60).regex(CUSTOMER_ID, 'must be a Shopify customer id (digits) or its GID (gid://shopify/Customer/<digits>)')
+    .transform((id) => `${CUSTOMER_GID_PREFIX}${CUSTOMER_ID.exec(id)?.[1] ?? ''}`)
+    .describe('Shopify customer id: digits, or the GID gid://shopify/Customer/<digits> (URL-encoded)'),
+});
+
+const ScoreWithTierSchema = z.object({ score: z.number().describe('Probability, 0 to 1'), tier: z.enum(['high', 'medium', 'low']) });
+
+export const CustomerInsightsResponseSchema = z.object({
+  customerId: z.string().describe('The customer GID'),
+  known: z.boolean().describe('False: no scores for this customer (not synced yet, or no batch run yet)'),
+  reason: z.string().nullable().describe('Why known is false'),
+  segments: z.array(z.object({
+    key: z.string(),
+    name: z.string(),
+    kind: z.enum(['rfm', 'cluster', 'prediction', 'micro', 'rule']).nullable(),
+    heldOut: z.boolean().describe('In the segment but held out of the write-back (holdout group)'),
+  })).describe('Segments last written to the customer, then those it is held out of'),
+  rfmGroup: z.object({ key: z.string(), name: z.string() }).nullable(),
+  cluster: z.object({ id: z.string(), name: z.string(), explanation: z.string() }).nullable(),
+  purchasePropensity: ScoreWithTierSchema.nullable(),
+  churnRisk: ScoreWithTierSchema.nullable(),
+  predictedClv: z.number().nullable().describe('Expected 12-month spend, shop currency'),
+  expectedPurchases: z.number().nullable().describe('Expected purchases over the next 12 months'),
+  expectedNextOrderAt: z.string().nullable().describe('Expected next order day, YYYY-MM-DD (BG/NBD)'),
+  holdout: z.object({ heldOut: z.boolean(), segments: z.array(z.string()) }),
+  scoredAt: z.string().nullable(),
+  modelsAsOf: z.string().nullable(),
+});

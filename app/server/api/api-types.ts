@@ -189,3 +189,43 @@ export interface SyncNowResponse {
   mode: 'full' | 'incremental';
   jobId: string;
 }
+
+/** A prediction as the customer block shows it: the probability (0 to 1) and its tier. */
+export interface ScoreWithTier {
+  score: number;
+  tier: 'high' | 'medium' | 'low';
+}
+
+/**
+ * GET /api/customers/:id/insights (id: a numeric Shopify customer id or its GID): one customer's
+ * segments and scores for the admin customer-details block (extensions/customer-insights),
+ * re-scored now against the last batch's scoring snapshot for this one person.
+ */
+export interface CustomerInsightsResponse {
+  /** The customer's GID. */
+  customerId: string;
+  /** False when the app holds no scores for the customer (not synced yet, redacted, or no batch run yet). */
+  known: boolean;
+  /** Why `known` is false (null when known). */
+  reason: string | null;
+  /**
+   * The segments last written to the customer (its tags), then the segments the customer belongs
+   * in but is held out of (`heldOut: true`: measured, never written).
+   */
+  segments: Array<{ key: string; name: string; kind: SegmentKind | null; heldOut: boolean }>;
+  rfmGroup: { key: string; name: string } | null;
+  cluster: { id: string; name: string; explanation: string } | null;
+  purchasePropensity: ScoreWithTier | null;
+  churnRisk: ScoreWithTier | null;
+  /** Expected spend over the next twelve months (BG/NBD x Gamma-Gamma), shop currency. */
+  predictedClv: number | null;
+  /** Expected purchases over the next twelve months (BG/NBD). */
+  expectedPurchases: number | null;
+  /** The day (YYYY-MM-DD) of the expected next order, from the BG/NBD model; null when the model gives none. */
+  expectedNextOrderAt: string | null;
+  holdout: { heldOut: boolean; segments: string[] };
+  /** When these scores were computed (now, against the snapshot of the last batch run); null when not known. */
+  scoredAt: string | null;
+  /** The as-of date of the batch run whose models scored the customer; null when not known. */
+  modelsAsOf: string | null;
+}
