@@ -15,13 +15,13 @@
 //    the job the run id is released and the answer is 500, so that Flow's retry is taken.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
 import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
 import { describeError } from '../../core/errors.ts';
 import { personIdOfCustomer } from '../jobs/handlers.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
 import { WEBHOOK_POLICY } from '../webhooks/shopify-webhook.ts';
+import { knownShopOrAnswer } from '../server/known-shop.ts';
 
 /** The action extension's handle (extensions/flow-rescore-customer/shopify.extension.toml). */
 export const FLOW_RESCORE_HANDLE = 'rescore-customer';
@@ -92,17 +92,8 @@ export function flowRescoreHandler(options: FlowActionOptions) {
       return;
     }
     const { request } = parsed;
-    let shopId: string;
-    try {
-      shopId = assertShopDomain(request.shopify_domain);
-    } catch (error) {
-      res.status(400).json({ error: describeError(error) });
-      return;
-    }
-    if (!(await options.store.getShopSettings(shopId))) {
-      res.status(404).json({ error: `unknown shop ${shopId}` });
-      return;
-    }
+    const shopId = await knownShopOrAnswer(options.store, request.shopify_domain, res);
+    if (shopId === null) return;
     const customerId = request.properties.customer_id;
     const now = options.now();
     const deliveryId = `flow-action:${request.action_run_id}`;

@@ -5,25 +5,12 @@
 //
 //   { v: 1, shop, key, clientId, sentAt, dropped?, events: [ { id, name, timestamp, customerId, url, data } ] }   1..50 events
 import { z } from 'zod';
+import { PIXEL_EVENT_NAMES, PIXEL_WIRE_LIMITS, type PixelEventName } from '../../connectors/shopify/pixel-wire.ts';
 
-export const PIXEL_EVENT_NAMES = [
-  'page_viewed',
-  'product_viewed',
-  'collection_viewed',
-  'product_added_to_cart',
-  'cart_viewed',
-  'checkout_started',
-  'checkout_completed',
-  'search_submitted',
-] as const;
-export type PixelEventName = (typeof PIXEL_EVENT_NAMES)[number];
+export { PIXEL_EVENT_NAMES, type PixelEventName };
 
 export const PIXEL_LIMITS = {
-  /** Bytes of one request body. */
-  maxBodyBytes: 60_000,
-  maxEvents: 50,
-  maxUrl: 2048,
-  maxSearchQuery: 256,
+  ...PIXEL_WIRE_LIMITS,
   /** An event (or sentAt) further in the future than this is refused (clock skew beyond it is not believed). */
   maxFutureMs: 24 * 3600_000,
   /** An event older than this is dropped as stale (a browser that kept a batch for weeks). */

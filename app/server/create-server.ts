@@ -6,14 +6,13 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { assertShopDomain } from '../../connectors/shopify/admin-client.ts';
 import { MAX_WEBHOOK_EVENTS, parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
 import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, verifyHubSpotSignatureV3 } from '../../connectors/hubspot/webhook-signature.ts';
-import { describeError } from '../../core/errors.ts';
 import type { BullQueues } from '../jobs/bull-queues.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
 import { adminAuth } from './admin-auth.ts';
+import { knownShopOrAnswer } from './known-shop.ts';
 import { mountUi, type UiOptions } from './ui-routes.ts';
 import { mountShopifyApp, type ShopifyServerOptions } from './mount-shopify-app.ts';
 import { mountShopifyWebhooks } from '../webhooks/shopify-webhook.ts';
@@ -130,17 +129,8 @@ export function createServer(options: ServerOptions): Express {
   });
 
   app.post('/admin/shops/:shop/sync', requireAdmin, async (req, res) => {
-    let shopId: string;
-    try {
-      shopId = assertShopDomain(String(req.params.shop));
-    } catch (error) {
-      res.status(400).json({ error: describeError(error) });
-      return;
-    }
-    if (!(await options.store.getShopSettings(shopId))) {
-      res.status(404).json({ error: `unknown shop ${shopId}` });
-      return;
-    }
+    const shopId = await knownShopOrAnswer(options.store, String(req.params.shop), res);
+    if (shopId === null) return;
     const at = options.now().toISOString();
     await options.queue.enqueue('fullSync', { shopId, trigger: 'sync-now', firedAt: at }, { jobId: `sync-now|${shopId}|${at}` });
     res.status(202).json({ queued: true, shop: shopId });

@@ -1,26 +1,18 @@
 // The wire format between the pixel and the app's endpoint (POST /pixel/events), and its limits.
 // Agreed with the endpoint (app/pixel/pixel-schema.ts), which refuses a whole batch for one field
 // out of its bounds: the pixel only ever sends values inside them. Change both sides together.
+import { PIXEL_EVENT_NAMES, PIXEL_WIRE_LIMITS, type PixelEventName } from '../../../connectors/shopify/pixel-wire.ts';
 
 /** The standard events the pixel subscribes to (and the only names it sends). */
-export const STANDARD_EVENTS = [
-  'page_viewed',
-  'product_viewed',
-  'collection_viewed',
-  'product_added_to_cart',
-  'cart_viewed',
-  'checkout_started',
-  'checkout_completed',
-  'search_submitted',
-] as const;
+export const STANDARD_EVENTS = PIXEL_EVENT_NAMES;
 
-export type StandardEventName = (typeof STANDARD_EVENTS)[number];
+export type StandardEventName = PixelEventName;
 
 export const LIMITS = {
   /** Events in one request body. */
-  maxEventsPerBody: 50,
+  maxEventsPerBody: PIXEL_WIRE_LIMITS.maxEvents,
   /** UTF-8 bytes of one request body. */
-  maxBodyBytes: 60_000,
+  maxBodyBytes: PIXEL_WIRE_LIMITS.maxBodyBytes,
   /** Flush as soon as this many events are buffered. */
   flushAtEvents: 20,
   /** Flush this long after the first event entered an empty buffer. */
@@ -32,8 +24,8 @@ export const LIMITS = {
   rateWindowMs: 60_000,
   /** Event ids remembered for de-duplication. */
   dedupeIds: 1_000,
-  maxUrlChars: 2_048,
-  maxSearchQueryChars: 256,
+  maxUrlChars: PIXEL_WIRE_LIMITS.maxUrl,
+  maxSearchQueryChars: PIXEL_WIRE_LIMITS.maxSearchQuery,
   maxProductTypeChars: 255,
   /** Ids (event, client, product, variant, collection, checkout token, order). A longer event or client id makes the event invalid; another id is left out. */
   maxIdChars: 200,
