@@ -7,11 +7,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { encodeConnectionCode, MAX_OAUTH_CODE_LENGTH, MAX_OAUTH_STATE_LENGTH } from '../ui/lib/oauth-connection-code.ts';
 import type { HubSpotConnectDeps } from './hubspot-connect.ts';
 import { OAUTH_ACK_TYPE, OAUTH_MESSAGE_TYPE, readOAuthState } from './hubspot-oauth-state.ts';
+import { escapeHtml } from './ui-routes.ts';
 
 /** How long the page waits for the app window to acknowledge before it shows the code. */
 const ACK_WAIT_MS = 3000;
-
-const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** JSON safe inside a <script> element: nothing in it can close the element or start a comment. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
