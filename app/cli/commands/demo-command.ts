@@ -96,7 +96,7 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     const w = second.wrote.shopify;
     const hw = second.wrote.hubspot;
     ctx.out('\n== Second sync, nothing changed ==');
-    ctx.out(`${second.status}: read ${second.read.customers} customers, ${second.read.orders} orders and ${second.read.hubspot.contacts} contacts incrementally; wrote ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`);
+    ctx.out(`${second.status} (as of ${second.asOf}): read ${second.read.customers} customers, ${second.read.orders} orders and ${second.read.hubspot.contacts} contacts incrementally; wrote ${w.tagsAdded} tags added, ${w.tagsRemoved} removed, ${w.segmentsCreated} segments created, ${w.segmentsUpdated} updated`);
     ctx.out(`HubSpot: ${hw.contactsUpserted} contacts upserted, ${hw.listsCreated} lists created, ${hw.membershipsAdded} memberships added, ${hw.membershipsRemoved} removed`);
     if (second.status !== 'succeeded') return 1;
 
