@@ -9,6 +9,7 @@ import { createQualityAccumulator, type QualityReport } from '../../core/quality
 import type { Customer, Order } from '../../core/model.ts';
 import type { Store } from '../store/store.ts';
 import { loadPeople } from '../sync/load-people.ts';
+import { customerStorefrontEvents, storefrontSince } from './read-storefront.ts';
 
 export interface PersonOrders {
   /** Epoch ms of each counted order (not cancelled), ascending after `finish`. */
@@ -93,6 +94,14 @@ export async function readHistory(store: Store, shopId: string, options: History
     for (const person of identity.people) {
       const contact = person.hubspotContactId ? contactById.get(person.hubspotContactId) : undefined;
       if (contact) acc.setEngagement(person.personId, engagementOf(contact));
+    }
+  }
+  if (accumulators.length > 0) {
+    // Storefront events of the shop's Shopify customers (web pixel), summarised by each snapshot as of its own date.
+    for await (const { customerId, events } of customerStorefrontEvents(store, shopId, storefrontSince(options.snapshots.map((s) => s.asOf)))) {
+      const personId = identity.index.personIdOf('shopify', customerId);
+      if (personId === undefined) continue;
+      for (const { acc } of accumulators) acc.addStorefrontEvents(personId, events);
     }
   }
   const keyer = createPersonOrderKeyer(identity.index);

@@ -9,6 +9,7 @@
 //   the Shopify write started go to the flowTrigger queue;
 // - flowTrigger: one Shopify Flow "Customer entered segment" trigger (app/flow/flow-trigger.ts).
 import { RefineryError } from '../../core/errors.ts';
+import { pendingAbandonment, STOREFRONT_POLICY } from '../../core/features/storefront-activity.ts';
 import { emailPersonId, normaliseEmail, sourceKey, type PersonSource } from '../../core/identity.ts';
 import type { Contact, Customer } from '../../core/model.ts';
 import { parseHubSpotWebhookEvent } from '../../connectors/hubspot/webhook-events.ts';
@@ -49,7 +50,7 @@ export type IngestOutcome =
   | { status: 'duplicate' }
   | { status: 'rejected'; reason: string }
   | { status: 'stale'; personId: string | null }
-  | { status: 'stored'; personId: string | null }
+  | { status: 'stored'; personId: string | null; /** Re-score again at this instant (epoch ms): a checkout becomes abandoned then. */ recheckAtMs?: number }
   | { status: 'ignored'; reason: string };
 
 const isNewer = (incoming: string, stored: string | undefined) => stored === undefined || Date.parse(incoming) >= Date.parse(stored);
@@ -137,8 +138,9 @@ async function ingestHubSpot(ctx: HandlerContext, job: IngestJob): Promise<Inges
 
 /**
  * Storefront events of a customer (app/server/pixel-routes.ts stored them already): the person is
- * re-scored as for an order webhook. Behaviour features are not read yet; a customer not synced yet,
- * or redacted since, is left alone.
+ * re-scored as for an order webhook, and the re-score reads their events (app/realtime/person-data.ts).
+ * When their latest checkout is still open, a second re-score is due when it would count as
+ * abandoned. A customer not synced yet, or redacted since, is left alone.
  */
 async function ingestPixel(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
   const customerId = typeof job.payload === 'object' && job.payload !== null ? (job.payload as { customerId?: unknown }).customerId : undefined;
@@ -147,7 +149,14 @@ async function ingestPixel(ctx: HandlerContext, job: IngestJob): Promise<IngestO
   const suppression = await loadSuppression(ctx.store, job.shopId);
   if (suppression.customer(customer ?? { source: 'shopify', id: customerId, email: null })) return { status: 'ignored', reason: 'suppressed: the customer was redacted' };
   if (!customer) return { status: 'ignored', reason: 'the customer is not synced yet: the next sync scores them' };
-  return { status: 'stored', personId: personIdOfCustomer(customer) };
+  const nowMs = ctx.deps.now().getTime();
+  const recent = await ctx.store.listPixelEvents(job.shopId, {
+    customerId,
+    since: new Date(nowMs - STOREFRONT_POLICY.abandonAfterMinutes * 60_000).toISOString(),
+    limit: 1000,
+  });
+  const recheckAtMs = pendingAbandonment(recent, nowMs);
+  return { status: 'stored', personId: personIdOfCustomer(customer), ...(recheckAtMs === null ? {} : { recheckAtMs }) };
 }
 
 export async function handleIngest(ctx: HandlerContext, job: IngestJob): Promise<IngestOutcome> {
@@ -161,6 +170,14 @@ export async function handleIngest(ctx: HandlerContext, job: IngestJob): Promise
   if ((outcome.status === 'stored' || outcome.status === 'stale') && outcome.personId) {
     // Stale deliveries re-score too: harmless, and it repairs a person whose earlier re-score failed.
     await ctx.queue.enqueue('scoring', { shopId: job.shopId, personId: outcome.personId }, { coalesce: { id: `score|${job.shopId}|${outcome.personId}`, windowMs: ctx.coalesceMs ?? 200 } });
+    if (outcome.status === 'stored' && outcome.recheckAtMs !== undefined) {
+      // One delayed re-score per pending checkout (the id names its deadline), a second after it.
+      await ctx.queue.enqueue(
+        'scoring',
+        { shopId: job.shopId, personId: outcome.personId },
+        { jobId: `score-abandon|${job.shopId}|${outcome.personId}|${outcome.recheckAtMs}`, delayMs: Math.max(0, outcome.recheckAtMs - ctx.deps.now().getTime()) + 1000 },
+      );
+    }
   }
   return outcome;
 }

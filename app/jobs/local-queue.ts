@@ -6,12 +6,15 @@ import { backoffDelay, type Handlers } from './bull-queues.ts';
 import type { EnqueueOptions, JobData, JobQueue, QueueKind } from './job-types.ts';
 
 export interface LocalQueue extends JobQueue {
-  /** Resolves when no job is waiting or running. */
+  /** Resolves when no job is waiting or running (jobs delayed beyond LATER_MS do not count). */
   idle(): Promise<void>;
   /** Handler results and failures, in completion order (for tests and the demo). */
   readonly done: Array<{ kind: QueueKind; jobId: string | null; result?: unknown; error?: string }>;
   setHandlers(handlers: Handlers): void;
 }
+
+/** Delayed jobs due further away than this do not count as waiting (LocalQueue.idle). */
+export const LATER_MS = 10_000;
 
 export function createLocalQueue(options: { attempts?: number; backoffBaseMs?: number } = {}): LocalQueue {
   const attempts = options.attempts ?? 5;
@@ -57,14 +60,20 @@ export function createLocalQueue(options: { attempts?: number; backoffBaseMs?: n
         if (waiting.has(jobId)) return;
         waiting.add(jobId);
       }
-      pending++;
-      setTimeout(() => {
+      const delayMs = opts.coalesce?.windowMs ?? opts.delayMs ?? 0;
+      // A job scheduled for later (beyond LATER_MS) is not "waiting" for idle(), and does not keep
+      // the process alive: idle() means "nothing due now", as a test or the demo needs it.
+      const later = opts.coalesce === undefined && delayMs > LATER_MS;
+      if (!later) pending++;
+      const timer = setTimeout(() => {
         if (jobId !== null) waiting.delete(jobId);
+        if (later) pending++;
         run(kind, data, jobId).finally(() => {
           pending--;
           settle();
         });
-      }, opts.coalesce?.windowMs ?? opts.delayMs ?? 0);
+      }, delayMs);
+      if (later) timer.unref();
     },
     idle() {
       if (pending === 0) return Promise.resolve();

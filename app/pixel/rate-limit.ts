@@ -1,11 +1,17 @@
 // Token buckets for the pixel endpoint: one per shop (all its storefront's visitors together) and
 // one per (shop, browser), each event a token. The endpoint takes through the PixelRateLimiter
-// interface, so a limiter shared by every web process (Redis) can replace this one; this one is the
-// process's own (with N web processes a shop gets up to N times the rate).
+// interface; which limiter it gets:
+// - the server (`npm run server`, which always has Redis): createRedisRateLimiter
+//   (app/pixel/redis-rate-limit.ts), buckets in Redis shared by every web process, so a shop's
+//   limit holds however many web processes there are; when Redis does not answer it falls back
+//   to one of these, per process, and says so in the result (`fallback`);
+// - everywhere else (the demo, in-process mode, tests): this one, the process's own buckets (with
+//   N web processes a shop would get up to N times the rate).
 //
 // Memory stays bounded: a bucket that has refilled completely is the same as no bucket, so buckets
 // are dropped once full (swept every few thousand takes), and at most `maxBuckets` are kept (the
 // oldest dropped first: that forgets a limit, it never blocks anyone wrongly).
+import type { PixelFallback } from './pixel-stats.ts';
 
 export interface BucketLimit {
   /** Tokens added per second. */
@@ -20,7 +26,10 @@ export interface BucketTake {
   cost: number;
 }
 
-export type TakeResult = { ok: true } | { ok: false; /** Index of the first bucket that refused. */ refused: number; retryAfterMs: number };
+export type TakeResult = ({ ok: true } | { ok: false; /** Index of the first bucket that refused. */ refused: number; /** Until that bucket has the tokens; Infinity when the cost exceeds its burst. */ retryAfterMs: number }) & {
+  /** Set when a stand-in decided because the shared limiter was unavailable (counted in the pixel stats). */
+  fallback?: PixelFallback;
+};
 
 export interface PixelRateLimiter {
   /** Takes `cost` tokens from every bucket, or none when any of them has too few. */

@@ -1,7 +1,8 @@
 // One person's data for real-time re-scoring, read with index lookups only (no pass over the
 // shop): the customers and contacts sharing the person's email (or the one record of a person
 // without email), their orders, and from those the aggregate, the features (with the batch's
-// product-type columns), purchase history and product types, all as of `asOf`.
+// product-type columns, storefront events from the web pixel), purchase history and product types,
+// all as of `asOf`.
 import { createCustomerAggregator } from '../../core/customer-aggregate.ts';
 import { RefineryError } from '../../core/errors.ts';
 import { createFeatureAccumulator } from '../../core/features/feature-accumulator.ts';
@@ -11,6 +12,11 @@ import { createPersonOrderKeyer, engagementOf } from '../../core/profile.ts';
 import type { PersonData } from '../../core/segments/score-person.ts';
 import { productTypesAsOf, recordCountedOrder, sortHistories, type PersonOrders } from '../analysis/read-history.ts';
 import type { Store } from '../store/store.ts';
+import { MAX_PIXEL_EVENT_LIST } from '../store/pixel-queries.ts';
+import { storefrontSince } from '../analysis/read-storefront.ts';
+import { STOREFRONT_EVENT_NAMES } from '../../core/features/storefront-activity.ts';
+
+const FEATURE_EVENTS: ReadonlySet<string> = new Set(STOREFRONT_EVENT_NAMES);
 
 /** Where a person id points: `email:<email>`, or `<source>:<id>` for a record without email. */
 export function parsePersonId(personId: string): { email: string } | { source: 'shopify' | 'csv' | 'hubspot'; id: string } {
@@ -58,6 +64,12 @@ export async function loadPersonData(store: Store, shopId: string, personId: str
   features.addOrders(orders);
   const contact = person.hubspotContactId ? contacts.find((c) => c.id === person.hubspotContactId) : undefined;
   if (contact) features.setEngagement(personId, engagementOf(contact));
+  const since = storefrontSince([asOf]);
+  for (const customer of mine) {
+    if (customer.source !== 'shopify') continue;
+    const events = await store.listPixelEvents(shopId, { customerId: customer.id, since, limit: MAX_PIXEL_EVENT_LIST });
+    features.addStorefrontEvents(personId, events.filter((e) => FEATURE_EVENTS.has(e.name)));
+  }
   const row = features.result().rows[0];
 
   // The same history the batch builds (app/analysis/read-history.ts), for this one person.

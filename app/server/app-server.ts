@@ -7,7 +7,7 @@ import type { HubSpotAppConfig, ShopifyAppConfig } from '../config.ts';
 import type { BullQueues } from '../jobs/bull-queues.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
-import { createServer } from './create-server.ts';
+import { createServer, type ServerOptions } from './create-server.ts';
 import { createShopifyApp, type RefineryShopifyApp } from './shopify-app.ts';
 
 export interface AppServerOptions {
@@ -29,6 +29,8 @@ export interface AppServerOptions {
   standaloneShop?: string | null;
   /** Called once a shop finished installing (token exchange or OAuth). */
   onInstalled?: (shopId: string) => Promise<void>;
+  /** The pixel endpoint's tuning, e.g. the server's rate limiter shared in Redis; default this process's own. */
+  pixel?: ServerOptions['pixel'];
 }
 
 /** The `host` parameter the admin gives an embedded app: base64 of admin.shopify.com/store/<name>. */
@@ -63,6 +65,7 @@ export function createAppServer(options: AppServerOptions): { app: ReturnType<ty
       frameAncestors: config.adminOrigin ? [config.adminOrigin] : [],
       documentMiddleware,
     },
+    ...(options.pixel ? { pixel: options.pixel } : {}),
   });
   return { app, shopify };
 }

@@ -7,7 +7,8 @@
 //    ahead);
 // 2. checked: the shop is installed here (404) and the key is the shop's pixel key (403, compared
 //    in constant time: app/pixel/pixel-key.ts), so one shop's key never writes another shop's events;
-// 3. limited: token buckets per (shop, browser) and per shop (429 with Retry-After);
+// 3. limited: token buckets per (shop, browser) and per shop (429 with Retry-After): shared by all
+//    web processes in Redis on the server, this process's own otherwise (app/pixel/rate-limit.ts);
 // 4. stored: events older than 30 days dropped as stale, events of a redacted customer dropped,
 //    the rest stored in one transaction (a replayed event id is a duplicate);
 // 5. acted on: one coalesced `ingest` job per customer with new events, which re-scores the person.
@@ -35,7 +36,7 @@ export interface PixelRouteOptions {
   /** The Shopify app's client secret (pixel keys derive from it); null: every request is refused. */
   appSecret: string | null;
   now: () => Date;
-  /** Default: this process's own token buckets (createMemoryRateLimiter). */
+  /** Default: this process's own token buckets (createMemoryRateLimiter); the server passes the Redis one. */
   limiter?: PixelRateLimiter;
   limits?: { shop?: BucketLimit; client?: BucketLimit };
   /** How long whether a shop is installed is remembered, in ms; default 5000; 0: asked every time. */
@@ -145,10 +146,12 @@ export function mountPixelRoutes(app: Express, options: PixelRouteOptions): Pixe
         if (!pixelKeyMatches(options.appSecret, shopId, batch.key)) return refuse(res, shopId, 'bad_key', 403, 'the key is not this shop\'s pixel key');
 
         const cost = batch.events.length;
+        // The shop in braces: one Redis Cluster hash tag for both keys (app/pixel/redis-rate-limit.ts).
         const taken = await limiter.take([
-          { key: `c|${shopId}|${batch.clientId}`, limit: clientLimit, cost },
-          { key: `s|${shopId}`, limit: shopLimit, cost },
+          { key: `client:{${shopId}}:${batch.clientId}`, limit: clientLimit, cost },
+          { key: `shop:{${shopId}}`, limit: shopLimit, cost },
         ]);
+        if (taken.fallback) stats.fallback(shopId, taken.fallback);
         if (!taken.ok) {
           return taken.refused === 0
             ? refuse(res, shopId, 'rate_limited_client', 429, 'too many events from this browser', taken.retryAfterMs)

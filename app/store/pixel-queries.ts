@@ -35,6 +35,27 @@ export interface PixelEventQuery {
   limit: number;
 }
 
+/** One customer's event as the behaviour features read it (no url or data). */
+export interface CustomerPixelEvent {
+  /** The Shopify customer GID. */
+  customerId: string;
+  clientId: string;
+  name: string;
+  occurredAt: string;
+  eventId: string;
+}
+
+export interface CustomerPixelEventQuery {
+  /** Only events that occurred at or after this instant (ISO-8601). */
+  since: string;
+  /** Keyset: only events after this (customerId, occurredAt, eventId), in that order. */
+  after?: readonly [string, string, string] | null;
+  /** Only these event names (1 to 20 names), else all. */
+  names?: readonly string[];
+  /** At most this many (1 to 10,000). */
+  limit: number;
+}
+
 /** Events per savePixelEvents call (the endpoint sends at most 50). */
 export const MAX_PIXEL_EVENTS_PER_SAVE = 1000;
 export const MAX_PIXEL_EVENT_LIST = 10_000;
@@ -133,6 +154,48 @@ export function* listPixelEventsProgram(shopId: string, query: PixelEventQuery):
   }
   const rows = yield* all(`SELECT ${COLUMNS} FROM pixel_events WHERE ${where.join(' AND ')} ORDER BY occurred_at, event_id LIMIT ?`, [...params, limit]);
   return rows.map(eventFromRow);
+}
+
+/**
+ * Events of known customers, by (customer, time, event id): keyset pages for the batch features,
+ * served by the index pixel_events_by_customer.
+ */
+export function* customerPixelEventsProgram(shopId: string, query: CustomerPixelEventQuery): SqlProgram<CustomerPixelEvent[]> {
+  const limit = checkPositiveInteger('limit', query.limit);
+  if (limit > MAX_PIXEL_EVENT_LIST) throw new RefineryError('INPUT', `limit must be at most ${MAX_PIXEL_EVENT_LIST}`);
+  if (typeof query.since !== 'string' || Number.isNaN(Date.parse(query.since))) throw new RefineryError('INPUT', 'since must be an ISO-8601 timestamp');
+  const where = ['shop_id = ?', 'customer_id IS NOT NULL', 'occurred_at >= ?'];
+  const params: SqlParam[] = [shopId, query.since];
+  if (query.names !== undefined) {
+    if (!Array.isArray(query.names) || query.names.length === 0 || query.names.length > 20 || query.names.some((n) => typeof n !== 'string' || n === '')) {
+      throw new RefineryError('INPUT', 'names must be 1 to 20 non-empty strings');
+    }
+    where.push(`name IN (${query.names.map(() => '?').join(', ')})`);
+    params.push(...query.names);
+  }
+  if (query.after) {
+    if (query.after.length !== 3 || query.after.some((v) => typeof v !== 'string')) throw new RefineryError('INPUT', 'after must be [customerId, occurredAt, eventId]');
+    where.push('(customer_id, occurred_at, event_id) > (?, ?, ?)');
+    params.push(...query.after);
+  }
+  const rows = yield* all(
+    `SELECT customer_id, client_id, name, occurred_at, event_id FROM pixel_events WHERE ${where.join(' AND ')} ORDER BY customer_id, occurred_at, event_id LIMIT ?`,
+    [...params, limit],
+  );
+  return rows.map((row) => ({
+    customerId: String(row['customer_id']),
+    clientId: String(row['client_id']),
+    name: String(row['name']),
+    occurredAt: String(row['occurred_at']),
+    eventId: String(row['event_id']),
+  }));
+}
+
+/** Retention: deletes the shop's events that occurred before `before` (ISO-8601); returns how many. */
+export function* deletePixelEventsBeforeProgram(shopId: string, before: string): SqlProgram<number> {
+  checkShopId(shopId);
+  if (typeof before !== 'string' || Number.isNaN(Date.parse(before))) throw new RefineryError('INPUT', 'before must be an ISO-8601 timestamp');
+  return yield* run('DELETE FROM pixel_events WHERE shop_id = ? AND occurred_at < ?', [shopId, new Date(Date.parse(before)).toISOString()]);
 }
 
 export function* countPixelEventsProgram(shopId: string): SqlProgram<number> {

@@ -31,7 +31,17 @@ import {
   redactPersonProgram, releaseDelivery, runProgramSync, savePrivacyRequestProgram, type SqlProgram,
 } from './privacy-queries.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
-import { countPixelEventsProgram, listPixelEventsProgram, savePixelEventsProgram, type PixelEventQuery, type PixelEventRecord } from './pixel-queries.ts';
+import {
+  countPixelEventsProgram,
+  customerPixelEventsProgram,
+  deletePixelEventsBeforeProgram,
+  listPixelEventsProgram,
+  savePixelEventsProgram,
+  type CustomerPixelEvent,
+  type CustomerPixelEventQuery,
+  type PixelEventQuery,
+  type PixelEventRecord,
+} from './pixel-queries.ts';
 import { processSecretBox, type SecretBox } from './secret-box.ts';
 import { openSession, openSettings, resealSession, resealSettings, sealSession, sealSettings } from './sealed-fields.ts';
 import { checkSessionIds, checkShopifySession } from './shopify-session-checks.ts';
@@ -721,5 +731,11 @@ class SqliteStore implements MigratingStore {
   }
   countPixelEvents(shopId: string): Promise<number> {
     return this.#privacy('countPixelEvents', () => countPixelEventsProgram(shopId), 'BEGIN');
+  }
+  listCustomerPixelEvents(shopId: string, query: CustomerPixelEventQuery): Promise<CustomerPixelEvent[]> {
+    return this.#privacy('listCustomerPixelEvents', () => customerPixelEventsProgram(shopId, query), 'BEGIN');
+  }
+  deletePixelEventsBefore(shopId: string, before: string): Promise<number> {
+    return this.#privacy('deletePixelEventsBefore', () => deletePixelEventsBeforeProgram(shopId, before));
   }
 }

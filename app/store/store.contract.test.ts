@@ -1090,6 +1090,51 @@ function defineContract(backend: Backend): void {
       assert.equal(await store.countPixelEvents(b), 0);
     });
 
+    test('pixel events of customers: keyset pages by (customer, time, id), since and names filters; retention by time', async () => {
+      const a = shop('pixel-keyset');
+      const b = shop('pixel-keyset-other');
+      await store.ensureShop(a, NOW);
+      await store.ensureShop(b, NOW);
+      const event = (id: string, customer: string | null, occurredAt: string, name = 'page_viewed'): PixelEventRecord => ({
+        eventId: id, clientId: 'c', customerId: customer === null ? null : `gid://shopify/Customer/${customer}`, name, occurredAt, url: null, data: {}, receivedAt: NOW,
+      });
+      await store.savePixelEvents(a, [
+        event('a1', '9', '2024-05-01T10:00:00.000Z'),
+        event('a2', '10', '2024-05-01T09:00:00.000Z', 'product_added_to_cart'),
+        event('a3', '10', '2024-05-01T09:00:00.000Z'),
+        event('a4', '10', '2024-04-01T09:00:00.000Z'),
+        event('a5', null, '2024-05-01T09:00:00.000Z'),
+        event('a6', '9', '2024-03-01T09:00:00.000Z', 'cart_viewed'),
+      ]);
+      await store.savePixelEvents(b, [event('b1', '9', '2024-05-01T10:00:00.000Z')]);
+      const since = '2024-01-01T00:00:00.000Z';
+      // Byte order of the GIDs: .../10 before .../9; anonymous events never.
+      const all = await store.listCustomerPixelEvents(a, { since, limit: 100 });
+      assert.deepEqual(all.map((e) => e.eventId), ['a4', 'a2', 'a3', 'a6', 'a1']);
+      assert.deepEqual(all[0], { customerId: 'gid://shopify/Customer/10', clientId: 'c', name: 'page_viewed', occurredAt: '2024-04-01T09:00:00.000Z', eventId: 'a4' });
+      const pages: string[][] = [];
+      let after: [string, string, string] | null = null;
+      for (;;) {
+        const page = await store.listCustomerPixelEvents(a, { since, after, limit: 2 });
+        if (page.length === 0) break;
+        pages.push(page.map((e) => e.eventId));
+        const last = page[page.length - 1]!;
+        after = [last.customerId, last.occurredAt, last.eventId];
+      }
+      assert.deepEqual(pages, [['a4', 'a2'], ['a3', 'a6'], ['a1']]);
+      assert.deepEqual((await store.listCustomerPixelEvents(a, { since: '2024-04-15T00:00:00.000Z', names: ['page_viewed', 'cart_viewed'], limit: 100 })).map((e) => e.eventId), ['a3', 'a1']);
+      await rejectsWith(store.listCustomerPixelEvents(a, { since: 'soon', limit: 10 }), 'INPUT');
+      await rejectsWith(store.listCustomerPixelEvents(a, { since, names: [], limit: 10 }), 'INPUT');
+      await rejectsWith(store.listCustomerPixelEvents(a, { since, limit: 10_001 }), 'INPUT');
+
+      assert.equal(await store.deletePixelEventsBefore(a, '2024-04-15T00:00:00Z'), 2);
+      assert.deepEqual((await store.listPixelEvents(a, { limit: 100 })).map((e) => e.eventId).sort(), ['a1', 'a2', 'a3', 'a5']);
+      assert.equal(await store.countPixelEvents(b), 1, 'retention is per shop');
+      await rejectsWith(store.deletePixelEventsBefore(a, 'never'), 'INPUT');
+      await store.deleteShop(a);
+      await store.deleteShop(b);
+    });
+
     test('migrating to version 4 indexes the emails already stored', async () => {
       const old = backend.createDatabase();
       try {

@@ -5,9 +5,9 @@ import type { Contact, Customer, Order, Platform, SegmentDefinition } from '../.
 import type { ShopSchedule } from '../../core/schedule/schedule.ts';
 import type { PersonData, PrivacyRequest, PrivacySubject, RedactionCounts, Suppressions, WebhookDelivery } from './privacy-records.ts';
 import type { ConsentPolicy } from '../../core/consent-policy.ts';
-import type { PixelEventQuery, PixelEventRecord } from './pixel-queries.ts';
+import type { CustomerPixelEvent, CustomerPixelEventQuery, PixelEventQuery, PixelEventRecord } from './pixel-queries.ts';
 
-export type { PixelEventQuery, PixelEventRecord };
+export type { CustomerPixelEvent, CustomerPixelEventQuery, PixelEventQuery, PixelEventRecord };
 
 export interface ShopRecord {
   shopId: string; // the shop's myshopify domain, e.g. demo-store.myshopify.com
@@ -460,4 +460,12 @@ export interface Store {
   listPixelEvents(shopId: string, query: PixelEventQuery): Promise<PixelEventRecord[]>;
   /** How many pixel events the shop has stored. */
   countPixelEvents(shopId: string): Promise<number>;
+  /**
+   * Events of known customers (customerId set) that occurred at or after `since`, ordered by
+   * (customerId, occurredAt, eventId) in byte order, after the keyset `after` when given, only the
+   * given names when given; at most `limit` (1 to 10,000). INPUT for a bad query. Unknown shop: [].
+   */
+  listCustomerPixelEvents(shopId: string, query: CustomerPixelEventQuery): Promise<CustomerPixelEvent[]>;
+  /** Retention: deletes the shop's events that occurred before `before`; returns how many. */
+  deletePixelEventsBefore(shopId: string, before: string): Promise<number>;
 }

@@ -1,5 +1,7 @@
 // One sync run for one shop: pull (Shopify, and HubSpot when connected) -> store -> people and
 // segments -> diff -> push to each platform, recorded as a run.
+import { PIXEL_RETENTION_DAYS } from '../analysis/read-storefront.ts';
+import { MS_PER_DAY } from '../../core/instant.ts';
 import { RefineryError, describeError, isRetriable } from '../../core/errors.ts';
 import { writableMemberships } from '../../core/consent-policy.ts';
 import { splitMemberships } from '../../core/holdout/holdout.ts';
@@ -73,6 +75,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       for (const s of contacts.skipped) report.errors.push({ code: 'CONTACT_SKIPPED', message: `HubSpot contact ${s.id}: ${s.reason}` });
     }
 
+    const pruned = await store.deletePixelEventsBefore(options.shopId, new Date(deps.now().getTime() - PIXEL_RETENTION_DAYS * MS_PER_DAY).toISOString());
+    if (pruned > 0) deps.progress('segment', `deleted ${pruned} storefront events older than ${PIXEL_RETENTION_DAYS} days`);
     deps.progress('segment', 'resolving people and scoring them');
     const computed = await computeSegments(store, options.shopId, asOf);
     const identity = computed.identity.report;

@@ -90,11 +90,12 @@ export const DEFAULT_CLUSTER_FEATURES: readonly BaseFeatureName[] = [
   'emailClickRate',
   'emailOptOut',
   'visits',
+  'storefrontVisits',
   'cartAddsWithoutPurchase',
 ];
 
-/** Features whose missing-value indicator is clustered on: one for email, one for the storefront. */
-const DEFAULT_INDICATORS: ReadonlySet<FeatureName> = new Set<FeatureName>(['emailOpenRate', 'visits']);
+/** Features whose missing-value indicator is clustered on: one for email, one for web analytics, one for the storefront. */
+const DEFAULT_INDICATORS: ReadonlySet<FeatureName> = new Set<FeatureName>(['emailOpenRate', 'visits', 'storefrontVisits']);
 
 /**
  * The default columns for these rows: the default features plus every `category:*` feature the

@@ -1,6 +1,6 @@
 // Words for clusters: how a distinguishing feature is said to a marketer (raw, unscaled numbers),
 // and the adjective/noun a cluster name is made of. Pure string functions, deterministic.
-import { categoryOf, type BaseFeatureName, type FeatureName } from '../features/feature-names.ts';
+import { categoryOf, type BaseFeatureName, type FeatureName, type FeatureSource } from '../features/feature-names.ts';
 
 /** Raw statistics of one feature, over the non-null values of a cluster and of the whole store. */
 export interface FeatureFigures {
@@ -109,17 +109,27 @@ export function phrase(feature: FeatureName, direction: Direction, f: FeatureFig
       return plural(count(f.clusterMedian), 'site visit');
     case 'pageViews':
       return plural(count(f.clusterMedian), 'page view');
+    case 'storefrontVisits':
+      return plural(count(f.clusterMedian), 'storefront visit');
+    case 'storefrontPageViews':
+      return plural(count(f.clusterMedian), 'storefront page view');
+    case 'productViews':
+      return plural(count(f.clusterMedian), 'product view');
     case 'cartAddsWithoutPurchase':
       return count(f.clusterMedian) === 0 && direction === 'low'
         ? 'rarely leaves items in the cart'
         : `${plural(count(f.clusterMedian), 'cart add')} without buying`;
+    case 'checkoutsAbandoned':
+      return count(f.clusterMedian) === 0 && direction === 'low'
+        ? 'rarely abandons a checkout'
+        : `${plural(count(f.clusterMedian), 'abandoned checkout')}`;
   }
   return feature;
 }
 
 /** The phrase for a cluster whose share of unknown values stands out (more or fewer unknowns). */
-export function missingPhrase(feature: FeatureName, clusterShare: number, storeShare: number, source: 'email' | 'storefront' | 'orders'): string {
-  const what = source === 'email' ? 'HubSpot email data' : source === 'storefront' ? 'storefront activity' : `a known ${feature}`;
+export function missingPhrase(feature: FeatureName, clusterShare: number, storeShare: number, source: FeatureSource): string {
+  const what = source === 'email' ? 'HubSpot email data' : source === 'web' ? 'HubSpot web analytics' : source === 'storefront' ? 'storefront activity' : `a known ${feature}`;
   return clusterShare >= storeShare
     ? `${percent(clusterShare)} without ${what} (store: ${percent(storeShare)})`
     : `${percent(1 - clusterShare)} with ${what} (store: ${percent(1 - storeShare)})`;
@@ -164,7 +174,11 @@ const TERMS: Partial<Record<BaseFeatureName, Partial<Record<Direction, NameTerm>
   emailOptOut: { high: engagementTerm('optout', 'Opted-out', 'opted-out customers') },
   visits: { high: engagementTerm('browsing', 'Browsing', 'browsers') },
   pageViews: { high: engagementTerm('browsing', 'Browsing', 'browsers') },
+  storefrontVisits: { high: engagementTerm('browsing', 'Browsing', 'browsers') },
+  storefrontPageViews: { high: engagementTerm('browsing', 'Browsing', 'browsers') },
+  productViews: { high: engagementTerm('browsing', 'Browsing', 'browsers') },
   cartAddsWithoutPurchase: { high: engagementTerm('cart', 'Cart-abandoning', 'cart abandoners') },
+  checkoutsAbandoned: { high: engagementTerm('cart', 'Checkout-abandoning', 'checkout abandoners') },
 };
 
 /** The naming term of a distinguishing feature, or null when it makes no good name. */

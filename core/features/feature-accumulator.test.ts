@@ -180,8 +180,10 @@ test('engagement and storefront counts: given values kept, absent ones null, sto
   assert.equal(a.emailOpenRate, 0.4);
   assert.equal(a.emailClickRate, 0.1);
   assert.equal(a.emailOptOut, 1);
-  assert.equal(a.visits, 7, 'storefront visits win over HubSpot visits');
-  assert.equal(a.pageViews, 30, 'no storefront page views: HubSpot page views');
+  assert.equal(a.storefrontVisits, 7, 'storefront counts are summed over calls');
+  assert.equal(a.storefrontPageViews, null, 'a NaN count is unknown');
+  assert.equal(a.visits, 5, "HubSpot's web analytics stay apart from the storefront's");
+  assert.equal(a.pageViews, 30);
   assert.equal(a.cartAddsWithoutPurchase, 3);
   const b = rowOf(table.rows, 'b').values;
   assert.equal(b.orderCount, 0);
@@ -193,6 +195,41 @@ test('engagement and storefront counts: given values kept, absent ones null, sto
   assert.equal(b.cartAddsWithoutPurchase, null);
   assert.equal(table.stats.peopleWithEngagement, 2);
   assert.equal(table.stats.peopleWithStorefront, 1);
+});
+
+test('storefront events: summarised as of each table date, with the last counted order as a purchase', () => {
+  const events = [
+    { name: 'product_added_to_cart', occurredAt: '2024-05-30T10:00:00Z', clientId: 'x' },
+    { name: 'checkout_started', occurredAt: '2024-05-30T10:05:00Z', clientId: 'x' },
+    { name: 'product_viewed', occurredAt: '2024-06-02T10:00:00Z', clientId: 'x' },
+    { name: 'product_added_to_cart', occurredAt: '2024-06-02T10:01:00Z', clientId: 'x' },
+  ];
+  const at = (asOf: string) => {
+    const accumulator = createFeatureAccumulator({ asOf });
+    accumulator.addOrders([order('1', 'a', '2024-06-01T00:00:00Z')]);
+    accumulator.addStorefrontEvents('a', events);
+    accumulator.addStorefrontActivity('a', { visits: 1 });
+    const table = accumulator.result();
+    assert.equal(table.stats.peopleWithStorefront, 1);
+    return rowOf(table.rows, 'a').values;
+  };
+  // Before the order: the cart add and the checkout are unbought; the checkout was left over an hour.
+  const before = at('2024-05-31T00:00:00Z');
+  assert.equal(before.cartAddsWithoutPurchase, 1);
+  assert.equal(before.checkoutsAbandoned, 1);
+  assert.equal(before.productViews, 0);
+  assert.equal(before.storefrontVisits, 2, 'one session from the events plus one given as a count');
+  // After the order and a later cart add: only the later add is unbought.
+  const after = at('2024-06-03T00:00:00Z');
+  assert.equal(after.cartAddsWithoutPurchase, 1);
+  assert.equal(after.checkoutsAbandoned, 0);
+  assert.equal(after.productViews, 1);
+  assert.equal(after.storefrontVisits, 3);
+  // Before any of the events: the storefront had not seen the person; only the given count is known.
+  const early = at('2024-05-01T00:00:00Z');
+  assert.equal(early.productViews, null);
+  assert.equal(early.cartAddsWithoutPurchase, null);
+  assert.equal(early.storefrontVisits, 1);
 });
 
 test('pages in any order give the same table; values are never NaN or Infinity', () => {

@@ -29,14 +29,9 @@ import {
 } from '../instant.ts';
 import { categoryFeatureName, featureColumns, type FeatureName, type FeatureRow } from './feature-names.ts';
 import { countOrderAsOf } from '../order-counting.ts';
+import { summariseStorefront, type StorefrontActivity, type StorefrontEvent } from './storefront-activity.ts';
 
-/** Storefront event counts for one person (from the web pixel). Absent or null means unknown. */
-export interface StorefrontActivity {
-  visits?: number | null;
-  pageViews?: number | null;
-  /** Add-to-cart events not followed by a completed checkout. */
-  cartAddsWithoutPurchase?: number | null;
-}
+export type { StorefrontActivity, StorefrontEvent };
 
 /** A person to include even without orders, with the account creation date when known. */
 export interface PersonSeed {
@@ -81,6 +76,11 @@ export interface FeatureAccumulator {
   setEngagement(personId: string, engagement: Engagement): void;
   /** Add storefront event counts for a person; counts given in several calls are summed. */
   addStorefrontActivity(personId: string, activity: StorefrontActivity): void;
+  /**
+   * Add a person's web pixel events (core/features/storefront-activity.ts turns them into counts as
+   * of the accumulator's date, with the person's last counted order as a purchase).
+   */
+  addStorefrontEvents(personId: string, events: Iterable<StorefrontEvent>): void;
   /** The features so far. The accumulator stays usable afterwards. */
   result(): FeatureTable;
 }
@@ -116,10 +116,14 @@ const STATS = 9;
 // the n distinct UTC day numbers with a counted order (ascending), then the line-item spend in
 // cents per product type (type = index into the accumulator's list of types; '' = no type).
 
-interface Storefront {
-  visits: number | null;
-  pageViews: number | null;
-  cartAddsWithoutPurchase: number | null;
+type Storefront = { [K in keyof StorefrontActivity]-?: number | null };
+
+const NO_STOREFRONT: Storefront = { visits: null, pageViews: null, productViews: null, cartAddsWithoutPurchase: null, checkoutsAbandoned: null };
+
+function addActivity(previous: Storefront, activity: StorefrontActivity): Storefront {
+  const sum = { ...previous };
+  for (const key of Object.keys(NO_STOREFRONT) as (keyof Storefront)[]) sum[key] = addCounts(previous[key], countOrNull(activity[key]));
+  return sum;
 }
 
 /** Add a purchase day to a person's list; no-op when present. */
@@ -187,6 +191,8 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
   const lists: (number[] | null)[] = [];
   const engagements = new Map<number, Engagement>();
   const storefronts = new Map<number, Storefront>();
+  /** Pixel events per person, summarised at result() (they need the person's last order). */
+  const storefrontEvents = new Map<number, StorefrontEvent[]>();
   /** Product types seen on priced line items ('' = none), by first appearance; and their indices. */
   const typeNames: string[] = [];
   const typeIndex = new Map<string, number>();
@@ -368,10 +374,22 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
       values.emailClickRate = shareOrNull(engagement.clickRate);
       values.emailOptOut = typeof engagement.emailOptOut === 'boolean' ? (engagement.emailOptOut ? 1 : 0) : null;
     }
-    const storefront = storefronts.get(at);
-    values.visits = finite(storefront?.visits ?? countOrNull(engagement?.visits));
-    values.pageViews = finite(storefront?.pageViews ?? countOrNull(engagement?.pageViews));
+    let storefront = storefronts.get(at);
+    const events = storefrontEvents.get(at);
+    if (events !== undefined) {
+      const last = stats[at * STATS + LAST_MS] as number;
+      const summary = summariseStorefront(events, asOfMs, Number.isNaN(last) ? null : last);
+      if (summary !== null) storefront = addActivity(storefront ?? NO_STOREFRONT, summary);
+    }
+    // HubSpot's web analytics and the storefront's pixel stay apart: a model trained before the
+    // pixel was installed must not read pixel sessions as HubSpot visits.
+    values.visits = finite(countOrNull(engagement?.visits));
+    values.pageViews = finite(countOrNull(engagement?.pageViews));
+    values.storefrontVisits = finite(storefront?.visits ?? null);
+    values.storefrontPageViews = finite(storefront?.pageViews ?? null);
+    values.productViews = finite(storefront?.productViews ?? null);
     values.cartAddsWithoutPurchase = finite(storefront?.cartAddsWithoutPurchase ?? null);
+    values.checkoutsAbandoned = finite(storefront?.checkoutsAbandoned ?? null);
     return { personId: ids[at] as string, values };
   }
 
@@ -394,12 +412,13 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
     },
     addStorefrontActivity(personId, activity) {
       const at = person(personId);
-      const previous = storefronts.get(at) ?? { visits: null, pageViews: null, cartAddsWithoutPurchase: null };
-      storefronts.set(at, {
-        visits: addCounts(previous.visits, countOrNull(activity.visits)),
-        pageViews: addCounts(previous.pageViews, countOrNull(activity.pageViews)),
-        cartAddsWithoutPurchase: addCounts(previous.cartAddsWithoutPurchase, countOrNull(activity.cartAddsWithoutPurchase)),
-      });
+      storefronts.set(at, addActivity(storefronts.get(at) ?? NO_STOREFRONT, activity));
+    },
+    addStorefrontEvents(personId, events) {
+      const at = person(personId);
+      let list = storefrontEvents.get(at);
+      if (!list) storefrontEvents.set(at, (list = []));
+      for (const e of events) list.push(e);
     },
     result() {
       const { categories, productTypes } = chooseCategories();
@@ -420,9 +439,13 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
       const order = ids.map((_, at) => at).sort((a, b) => compareStrings(ids[a] as string, ids[b] as string));
       const rows: FeatureRow[] = [];
       let withOrders = 0;
+      let withStorefront = 0;
       for (const at of order) {
         if ((stats[at * STATS + ORDERS] as number) > 0) withOrders += 1;
-        rows.push(rowOf(at, template, categoryColumns, categorySlot, categoryCents));
+        const row = rowOf(at, template, categoryColumns, categorySlot, categoryCents);
+        // Events summarise to counts only when some had occurred by the date.
+        if (storefronts.has(at) || (storefrontEvents.has(at) && row.values.cartAddsWithoutPurchase !== null)) withStorefront += 1;
+        rows.push(row);
       }
       return {
         asOf: toIso(asOfMs),
@@ -434,7 +457,7 @@ export function createFeatureAccumulator(options: FeatureOptions): FeatureAccumu
           people: rows.length,
           peopleWithOrders: withOrders,
           peopleWithEngagement: engagements.size,
-          peopleWithStorefront: storefronts.size,
+          peopleWithStorefront: withStorefront,
           productTypes,
         },
       };

@@ -25,7 +25,11 @@ export const BASE_FEATURES = [
   'emailOptOut',
   'visits',
   'pageViews',
+  'storefrontVisits',
+  'storefrontPageViews',
+  'productViews',
   'cartAddsWithoutPurchase',
+  'checkoutsAbandoned',
 ] as const;
 
 export type BaseFeatureName = (typeof BASE_FEATURES)[number];
@@ -42,7 +46,8 @@ export interface FeatureRow {
 }
 
 export type FeatureUnit = 'days' | 'count' | 'money' | 'share' | 'flag';
-export type FeatureSource = 'orders' | 'email' | 'storefront';
+/** orders; HubSpot email engagement; HubSpot web analytics (its tracking code); the storefront's web pixel. */
+export type FeatureSource = 'orders' | 'email' | 'web' | 'storefront';
 
 export interface FeatureInfo {
   name: FeatureName;
@@ -172,22 +177,50 @@ const BASE_INFO: Record<BaseFeatureName, Omit<FeatureInfo, 'name'>> = {
     heavyTailed: false,
   },
   visits: {
-    meaning: "Storefront visits (sessions) from the web pixel, else HubSpot's visit count.",
-    whenNull: 'unknown: neither storefront events nor a HubSpot visit count',
+    meaning: 'Website visits recorded by HubSpot (its tracking code).',
+    whenNull: 'unknown: no HubSpot contact, or HubSpot holds no visit count',
+    unit: 'count',
+    source: 'web',
+    heavyTailed: true,
+  },
+  pageViews: {
+    meaning: 'Website page views recorded by HubSpot (its tracking code).',
+    whenNull: 'unknown: no HubSpot contact, or HubSpot holds no page view count',
+    unit: 'count',
+    source: 'web',
+    heavyTailed: true,
+  },
+  storefrontVisits: {
+    meaning: 'Storefront visits (sessions of a browser; 30 minutes of silence ends one) in the last 90 days (web pixel).',
+    whenNull: 'unknown: no storefront events for the person by the date',
     unit: 'count',
     source: 'storefront',
     heavyTailed: true,
   },
-  pageViews: {
-    meaning: "Storefront page views from the web pixel, else HubSpot's page view count.",
-    whenNull: 'unknown: neither storefront events nor a HubSpot page view count',
+  storefrontPageViews: {
+    meaning: 'Storefront pages viewed in the last 90 days (web pixel).',
+    whenNull: 'unknown: no storefront events for the person by the date',
+    unit: 'count',
+    source: 'storefront',
+    heavyTailed: true,
+  },
+  productViews: {
+    meaning: 'Product pages viewed in the last 90 days (web pixel).',
+    whenNull: 'unknown: no storefront events for the person by the date',
     unit: 'count',
     source: 'storefront',
     heavyTailed: true,
   },
   cartAddsWithoutPurchase: {
-    meaning: 'Add-to-cart events that were not followed by a purchase (from storefront event counts).',
-    whenNull: 'unknown: no storefront event counts for the person',
+    meaning: 'Add-to-cart events in the last 90 days not followed by a purchase (a completed checkout or an order).',
+    whenNull: 'unknown: no storefront events for the person by the date',
+    unit: 'count',
+    source: 'storefront',
+    heavyTailed: true,
+  },
+  checkoutsAbandoned: {
+    meaning: 'Checkouts started in the last 90 days, left for over an hour and not followed by a purchase.',
+    whenNull: 'unknown: no storefront events for the person by the date',
     unit: 'count',
     source: 'storefront',
     heavyTailed: true,

@@ -30,8 +30,15 @@ test('missing values (null, undefined, NaN, Infinity, absent) take the training 
   ]);
   assert.deepEqual(imputed, { clicks: 2, spend: 2 });
   assert.equal(imputedCells, 4);
-  // A feature with no finite training value at all fills 0.
-  assert.deepEqual(fitFeatureSchema([{ id: 'x', features: { f: null } }]).fill, [0]);
+  // A feature named but with no finite training value at all fills 0.
+  assert.deepEqual(fitFeatureSchema([{ id: 'x', features: { f: null } }], ['f']).fill, [0]);
+});
+
+test('without names, features too few training rows know are left out', () => {
+  const many = Array.from({ length: 300 }, (_, i) => ({ id: `r${i}`, features: { spend: i, visits: i < 2 ? 1 : null, views: i < 3 ? 2 : null, never: null } }));
+  // 1 % of 300 is 3 rows: views (3 known) stays, visits (2) and never (0) are left out.
+  assert.deepEqual(fitFeatureSchema(many).names, ['spend', 'views']);
+  assert.throws(() => fitFeatureSchema([{ id: 'x', features: { f: null } }]), (e: unknown) => (e as { code?: string }).code === 'VALIDATION');
 });
 
 test('auto log transform: non-negative features become log(1 + x), others stay', () => {

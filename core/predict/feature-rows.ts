@@ -48,16 +48,28 @@ function usable(value: FeatureValue): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** The given names (checked), or the sorted union of the rows' keys. */
+/** Below this share of training rows with a usable value, a feature is left out (when names are not given). */
+export const MIN_KNOWN_SHARE = 0.01;
+
+/**
+ * The given names (checked), or the sorted union of the rows' keys, without the features that too
+ * few rows know (fewer than MIN_KNOWN_SHARE of them, at least one): such a column would be all
+ * imputed, a constant the model learns nothing from, while the rows it scores later may well know
+ * it (storefront events, say, recorded only since the web pixel was installed, after the training
+ * date). The rows have no features (VALIDATION) when none is left.
+ */
 export function resolveFeatureNames(rows: readonly FeatureRow[], names?: readonly string[]): string[] {
   if (names !== undefined) {
     if (names.length === 0) throw new RefineryError('VALIDATION', 'feature list is empty');
     if (new Set(names).size !== names.length) throw new RefineryError('VALIDATION', 'feature list has duplicates');
     return [...names];
   }
-  const all = new Set<string>();
-  for (const row of rows) for (const key of Object.keys(row.features)) all.add(key);
-  const sorted = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const known = new Map<string, number>();
+  for (const row of rows) {
+    for (const key of Object.keys(row.features)) known.set(key, (known.get(key) ?? 0) + (usable(row.features[key]) ? 1 : 0));
+  }
+  const needed = Math.max(1, Math.ceil(rows.length * MIN_KNOWN_SHARE));
+  const sorted = [...known].filter(([, count]) => count >= needed).map(([key]) => key).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (sorted.length === 0) throw new RefineryError('VALIDATION', 'rows have no features');
   return sorted;
 }

@@ -42,6 +42,12 @@ test('demo tags customers and creates native segments, then a separate sync writ
     assert.ok(RFM_SEGMENTS.some((d) => d.key === both[3]));
     assert.ok((both[4] ?? '').length > 0 && Number(both[5]) > 0 && Number(both[5]) <= 1 && Number(both[7]) >= 0, 'cluster, propensity and CLV reach HubSpot');
 
+    // Storefront events through the web pixel change segments in real time, and the batch agrees.
+    assert.match(out, /storefront: [\d,]+ web pixel events of [\d,]+ customers over four weeks/);
+    assert.match(out, /== Storefront events, in real time ==/);
+    assert.match(out, /adds it to the cart and leaves: \d+ events in \d+ request\(s\) \(\d+× 202\), \d+ stored; [\d.]+ s later in Shopify: [^\n]*\+refinery:rule-cart-abandoners/);
+    assert.match(out, /== Third sync, after the storefront events ==\nsucceeded [^\n]*the batch agrees with (\d+) of \1 real-time changes/);
+
     // The admin UI is served and says where: the standalone entry sends the page to the demo store.
     const ui = out.match(/Open (http:\/\/localhost:\d+)\/ in a browser/);
     assert.ok(ui?.[1], 'the demo says where the admin UI is');
@@ -54,12 +60,12 @@ test('demo tags customers and creates native segments, then a separate sync writ
     const api = await fetch(`${ui[1]}/api/overview`);
     assert.equal(api.status, 401, 'the API needs a session token');
 
-    // The same as-of instant as the demo's second sync: scores move with the clock (an order's
+    // The same as-of instant as the demo's last sync: scores move with the clock (an order's
     // recency crosses a whole day, the models retrain), so "nothing changed" means the same data at
     // the same instant.
-    const secondAsOf = out.match(/== Second sync, nothing changed ==\n\w+ \(as of ([^)]+)\)/)?.[1];
-    assert.ok(secondAsOf, 'the demo says as of when its second sync scored');
-    const sync = await runCli(['sync', '--json', '--as-of', secondAsOf], env);
+    const lastAsOf = out.match(/== Third sync, after the storefront events ==\n\w+ \(as of ([^)]+)\)/)?.[1];
+    assert.ok(lastAsOf, 'the demo says as of when its last sync scored');
+    const sync = await runCli(['sync', '--json', '--as-of', lastAsOf], env);
     assert.equal(sync.code, 0, sync.stderr);
     const report = JSON.parse(sync.stdout) as { status: string; wrote: { shopify: Record<string, number>; hubspot: Record<string, number> }; people: { total: number }; errors: unknown[] };
     assert.equal(report.status, 'succeeded');
@@ -103,6 +109,7 @@ test('demo --once on PostgreSQL (DATABASE_URL) exits after the sync, the second 
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /First sync ==\nrun [0-9a-f-]+ for demo-store\.myshopify\.com: succeeded/);
     assert.match(result.stdout, /Second sync[\s\S]*wrote 0 tags added, 0 removed, 0 segments created, 0 updated/);
+    assert.match(result.stdout, /s later in Shopify: [^\n]*\+refinery:rule-cart-abandoners/, 'storefront events change a segment in real time on PostgreSQL too');
   } finally {
     await dropSchema(schema);
   }

@@ -1,6 +1,7 @@
-// `refinery demo`: a Shopify emulator with a store built from the real Online Retail sample, a
-// full sync through the real SDK (bulk export -> RFM -> tags and native segments), a second sync
-// that must write nothing, and what the emulated store now holds.
+// `refinery demo`: a Shopify emulator with a store built from the real Online Retail sample (and
+// generated storefront behaviour), a full sync through the real SDK (bulk export -> RFM -> tags and
+// native segments), a second sync that must write nothing, what the emulated store now holds, then
+// live storefront events through the web pixel changing segments in real time, and a third sync.
 import { fileURLToPath } from 'node:url';
 import { RefineryError } from '../../../core/errors.ts';
 import { DEFAULT_HOLDOUT_SHARE } from '../../../core/holdout/holdout.ts';
@@ -9,6 +10,11 @@ import { createShopifyEmulator } from '../../../test/emulators/shopify/index.ts'
 import { createHubSpotEmulator } from '../../../test/emulators/hubspot/index.ts';
 import { buildDemoContacts } from '../../demo/demo-portal.ts';
 import { buildDemoSeed } from '../../demo/demo-store.ts';
+import { buildStorefrontHistory, DEMO_BEHAVIOUR_RULES, demoProducts } from '../../demo/demo-storefront.ts';
+import { PIXEL_EVENTS_PATH } from '../../pixel/activate-pixel.ts';
+import { pixelKey } from '../../pixel/pixel-key.ts';
+import type { LocalQueue } from '../../jobs/local-queue.ts';
+import { runLiveStorefront } from './demo-storefront-view.ts';
 import { describeHubSpot } from './demo-hubspot-view.ts';
 import { readOrderFile } from '../../import/read-order-file.ts';
 import { runSync } from '../../sync/run-sync.ts';
@@ -26,6 +32,7 @@ const DEMO_HUBSPOT_TOKEN = 'pat-demo-portal-private-app';
 /** The demo app's client id and secret, known to the emulated Shopify (which signs session tokens with it). */
 const DEMO_APP = { clientId: 'segment-refinery-demo', clientSecret: 'demo-app-secret-not-for-production' };
 export const DEMO_UI_PORT = 3000;
+const DEMO_HOLDOUT = { share: DEFAULT_HOLDOUT_SHARE, salt: 'demo-store-holdout' };
 const DEMO_FILE = fileURLToPath(new URL('../../demo/data/online-retail-sample.csv', import.meta.url));
 
 function parsePort(text: string | undefined, flag: string, fallback: number): number {
@@ -64,9 +71,20 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
         shopify: { accessToken: DEMO_TOKEN, adminOrigin: emulator.origin },
         hubspot: { accessToken: DEMO_HUBSPOT_TOKEN, basePath: hubspot.origin, requestsPerTenSeconds: 190, createContacts: true },
         // A fixed salt so that every demo holds out the same people.
-        holdout: { share: DEFAULT_HOLDOUT_SHARE, salt: 'demo-store-holdout' },
+        holdout: DEMO_HOLDOUT,
       },
       new Date().toISOString(),
+    );
+    // Storefront behaviour: four weeks of the web pixel's events (generated, stored as the endpoint
+    // stores them) and two rule segments on it.
+    const products = demoProducts(seed.orders, 'GBP');
+    const history = buildStorefrontHistory(seed.customers, products, new Date());
+    for (let i = 0; i < history.length; i += 1000) await ctx.store.savePixelEvents(DEMO_SHOP, history.slice(i, i + 1000));
+    const defined = new Date().toISOString();
+    for (const rule of DEMO_BEHAVIOUR_RULES) await ctx.store.saveRuleSegment(DEMO_SHOP, { ...rule, createdAt: defined, updatedAt: defined });
+    const browsing = new Set(history.map((e) => e.customerId)).size;
+    ctx.out(
+      `storefront: ${history.length.toLocaleString('en')} web pixel events of ${browsing.toLocaleString('en')} customers over four weeks (generated); rule segments ${DEMO_BEHAVIOUR_RULES.map((r) => `"${r.name}" (${r.rule})`).join(' and ')}`,
     );
 
     const deps = ctx.syncDeps();
@@ -92,7 +110,9 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     ctx.out('\n== What the emulated HubSpot portal now holds ==');
     ctx.out(describeHubSpot(hubspot, DEMO_PORTAL, emulator, DEMO_SHOP));
 
-    const second = await runSync(ctx.store, deps, { shopId: DEMO_SHOP, trigger: 'demo', pollIntervalMs: 50 });
+    // Scored as of the first sync's instant: the same data at the same instant must write nothing.
+    // (A later instant legitimately moves scores: an order's recency crosses a whole day.)
+    const second = await runSync(ctx.store, deps, { shopId: DEMO_SHOP, trigger: 'demo', pollIntervalMs: 50, asOf: first.asOf });
     const w = second.wrote.shopify;
     const hw = second.wrote.hubspot;
     ctx.out('\n== Second sync, nothing changed ==');
@@ -100,17 +120,45 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
     ctx.out(`HubSpot: ${hw.contactsUpserted} contacts upserted, ${hw.listsCreated} lists created, ${hw.membershipsAdded} memberships added, ${hw.membershipsRemoved} removed`);
     if (second.status !== 'succeeded') return 1;
 
-    if (flags.once) return 0;
-    const ui = await serveDemoApp(ctx, { emulator, hubspotOrigin: hubspot.origin, port: uiPort });
+    // The web app serves the admin UI and the pixel endpoint; with --once on a free port unless one is given.
+    const app = await serveDemoApp(ctx, { emulator, hubspotOrigin: hubspot.origin, port: flags.once && flags['ui-port'] === undefined ? 0 : uiPort });
     try {
-      ctx.out(`\n== Admin UI ==\nOpen ${ui.url}/ in a browser: the embedded admin of ${DEMO_SHOP} (overview, segments, models, data quality, sync history, rule segments, settings), standalone; the emulated Shopify signs its session tokens. Embedded in the emulated Shopify admin: ${emulator.origin}/admin/apps/${DEMO_APP.clientId}?shop=${DEMO_SHOP}`);
+      ctx.out('\n== Storefront events, in real time ==');
+      const live = await runLiveStorefront({
+        emulator,
+        hubspot,
+        portalId: DEMO_PORTAL,
+        shop: DEMO_SHOP,
+        target: { endpoint: `${app.server.url}${PIXEL_EVENTS_PATH}`, shop: DEMO_SHOP, key: pixelKey(DEMO_APP.clientSecret, DEMO_SHOP) },
+        queue: app.queue,
+        customers: seed.customers,
+        products,
+        tagPrefix: DEFAULT_TAG_PREFIX,
+        holdout: DEMO_HOLDOUT,
+        out: ctx.out,
+      });
+      if (!live.some((o) => o.changed)) {
+        ctx.err('no storefront event changed a segment in real time');
+        return 1;
+      }
+
+      const third = await runSync(ctx.store, deps, { shopId: DEMO_SHOP, trigger: 'demo', pollIntervalMs: 50 });
+      const kept = live.filter((o) => o.changed && emulator.customerTags(DEMO_SHOP, `gid://shopify/Customer/${o.shopper.customer.id}`).includes(`${DEFAULT_TAG_PREFIX}${o.shopper.segmentKey}`) === o.shopper.enters).length;
+      ctx.out('\n== Third sync, after the storefront events ==');
+      ctx.out(
+        `${third.status} (as of ${third.asOf}): wrote ${third.wrote.shopify.tagsAdded} tags added, ${third.wrote.shopify.tagsRemoved} removed; HubSpot ${third.wrote.hubspot.contactsUpserted} contacts upserted, ${third.wrote.hubspot.membershipsAdded} memberships added, ${third.wrote.hubspot.membershipsRemoved} removed; the batch agrees with ${kept} of ${live.filter((o) => o.changed).length} real-time changes`,
+      );
+      if (third.status !== 'succeeded') return 1;
+
+      if (flags.once) return 0;
+      ctx.out(`\n== Admin UI ==\nOpen ${app.server.url}/ in a browser: the embedded admin of ${DEMO_SHOP} (overview, segments, models, data quality, sync history, rule segments, settings), standalone; the emulated Shopify signs its session tokens. Embedded in the emulated Shopify admin: ${emulator.origin}/admin/apps/${DEMO_APP.clientId}?shop=${DEMO_SHOP}`);
       ctx.out(`\nThe emulators keep serving (Shopify ${emulator.origin}, HubSpot ${hubspot.origin}). In another terminal, \`npx refinery sync --json\` runs another sync against them (expect zero writes), \`npx refinery segments\` lists the segments. Ctrl-C stops.`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
     } finally {
-      await ui.close();
+      await app.server.close();
     }
     return 0;
   } finally {
@@ -123,7 +171,7 @@ export async function demoCommand(ctx: CliContext, flags: { once?: boolean; port
  * The web app on the demo store: install by token exchange with the emulated Shopify, the admin
  * API and UI, webhooks; jobs (sync now, rule write-back) run in this process.
  */
-async function serveDemoApp(ctx: CliContext, options: { emulator: ShopifyEmulator; hubspotOrigin: string; port: number }): Promise<RunningAppServer> {
+async function serveDemoApp(ctx: CliContext, options: { emulator: ShopifyEmulator; hubspotOrigin: string; port: number }): Promise<{ server: RunningAppServer; queue: LocalQueue }> {
   const { emulator } = options;
   const deps = ctx.syncDeps();
   const queue = createInProcessJobs(ctx.store, deps, { pollIntervalMs: 50 });
@@ -146,5 +194,5 @@ async function serveDemoApp(ctx: CliContext, options: { emulator: ShopifyEmulato
   }
   // The emulated Shopify frames the app at its URL and signs session tokens with its secret.
   emulator.configureApp({ ...DEMO_APP, appUrl: server.url });
-  return server;
+  return { server, queue };
 }
