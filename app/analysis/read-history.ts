@@ -68,7 +68,8 @@ export interface ShopHistory {
 }
 
 export interface HistoryOptions {
-  snapshots: Array<{ label: string; asOf: string }>;
+  /** Feature tables to build; `categories` fixes their product-type columns (else the top types). */
+  snapshots: Array<{ label: string; asOf: string; categories?: readonly string[] }>;
   qualityAsOf: string;
   /** Also aggregate orders per person (RFM) as of this instant. */
   aggregatesAsOf?: string;
@@ -88,7 +89,7 @@ export async function readHistory(store: Store, shopId: string, options: History
   const aggregator = options.aggregatesAsOf === undefined ? null : createCustomerAggregator({ asOf: options.aggregatesAsOf });
   aggregator?.addCustomers(identity.people.map((p) => p.personId));
 
-  const accumulators = options.snapshots.map((s) => ({ label: s.label, acc: createFeatureAccumulator({ asOf: s.asOf }) }));
+  const accumulators = options.snapshots.map((s) => ({ label: s.label, acc: createFeatureAccumulator({ asOf: s.asOf, ...(s.categories ? { categories: s.categories } : {}) }) }));
   for (const { acc } of accumulators) {
     acc.addPeople(identity.people.map((p) => p.personId));
     for (const person of identity.people) {

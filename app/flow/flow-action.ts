@@ -22,6 +22,7 @@ import type { JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
 import { WEBHOOK_POLICY } from '../webhooks/shopify-webhook.ts';
 import { knownShopOrAnswer } from '../server/known-shop.ts';
+import { FLOW_LIFECYCLE_PATH, flowLifecycleHandler } from './flow-lifecycle.ts';
 
 /** The action extension's handle (extensions/flow-rescore-customer/shopify.extension.toml). */
 export const FLOW_RESCORE_HANDLE = 'rescore-customer';
@@ -123,7 +124,7 @@ export function flowRescoreHandler(options: FlowActionOptions) {
   };
 }
 
-/** Mounts the Flow action endpoint with its own body limit and error answers. */
+/** Mounts the Flow action endpoint and the trigger lifecycle callback, with their own body limit and error answers. */
 export function mountFlowActions(app: Express, options: FlowActionOptions): void {
   const raw = express.raw({ type: () => true, limit: FLOW_ACTION_MAX_BYTES });
   const readBody = (req: Request, res: Response, next: NextFunction) =>
@@ -133,4 +134,5 @@ export function mountFlowActions(app: Express, options: FlowActionOptions): void
       res.status(status).json({ error: status === 413 ? `the body is larger than ${FLOW_ACTION_MAX_BYTES} bytes` : 'the request could not be read' });
     });
   app.post(FLOW_RESCORE_PATH, readBody, flowRescoreHandler(options));
+  app.post(FLOW_LIFECYCLE_PATH, readBody, flowLifecycleHandler(options));
 }

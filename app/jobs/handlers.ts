@@ -21,6 +21,7 @@ import { computePersonTarget, writePersonToHubSpot, writePersonToShopify } from 
 import type { Handlers } from './bull-queues.ts';
 import type { EventLedger, PersonVersions } from './coordination.ts';
 import type { FlowTriggerJob, IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
+import { flowTriggerInUse } from '../flow/flow-lifecycle.ts';
 import { flowTriggerJobId, flowTriggerJobs, hasFlowBaseline, sendFlowTrigger, type MembershipStart } from '../flow/flow-trigger.ts';
 import { createPlatformClients, type PlatformClientFactory } from '../sync/platform-clients.ts';
 import type { ShopLock } from './shop-lock.ts';
@@ -202,7 +203,7 @@ async function handlePush(ctx: HandlerContext, platform: 'shopify' | 'hubspot', 
     const clients = await (ctx.clients ?? createPlatformClients(ctx.store, ctx.deps))(job.shopId);
     if (platform === 'shopify') {
       const entered: MembershipStart[] = [];
-      const onStarted = (await hasFlowBaseline(ctx.store, job.shopId)) ? (rows: readonly MembershipStart[]) => void entered.push(...rows) : undefined;
+      const onStarted = (await hasFlowBaseline(ctx.store, job.shopId)) && (await flowTriggerInUse(ctx.store, job.shopId)) ? (rows: readonly MembershipStart[]) => void entered.push(...rows) : undefined;
       const result = await writePersonToShopify(ctx.store, clients.shopify, clients.settings, job.target, ctx.deps.now, onStarted);
       if (entered.length > 0) {
         // The write is done and recorded: a trigger that cannot be queued is logged, not retried

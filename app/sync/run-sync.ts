@@ -8,13 +8,14 @@ import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { shopifyMemberships } from '../../core/identity.ts';
 import { createPlatformClients } from './platform-clients.ts';
 import type { Store } from '../store/store.ts';
-import { CLUSTER_MODEL_STATE, computeSegments, SCORING_SNAPSHOT_STATE } from './compute-segments.ts';
+import { CLUSTER_MODEL_STATE, computeSegments, REFINE_STEP_MESSAGES, SCORING_SNAPSHOT_STATE } from './compute-segments.ts';
 import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
 import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
 import { pushHubSpot } from './push-hubspot.ts';
 import { pushShopify } from './push-shopify.ts';
 import type { SyncDeps, SyncOptions, SyncReport } from './sync-types.ts';
+import { flowTriggerInUse } from '../flow/flow-lifecycle.ts';
 import { dispatchFlowTriggers, flowTriggerJobs, hasFlowBaseline, recordFlowBaseline, type MembershipStart } from '../flow/flow-trigger.ts';
 
 export const DEFAULT_BULK_THRESHOLD = 100;
@@ -78,7 +79,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     const pruned = await store.deletePixelEventsBefore(options.shopId, new Date(deps.now().getTime() - PIXEL_RETENTION_DAYS * MS_PER_DAY).toISOString());
     if (pruned > 0) deps.progress('segment', `deleted ${pruned} storefront events older than ${PIXEL_RETENTION_DAYS} days`);
     deps.progress('segment', 'resolving people and scoring them');
-    const computed = await computeSegments(store, options.shopId, asOf);
+    const computed = await computeSegments(store, options.shopId, asOf, { retrain: options.full ?? false, onStep: (step) => deps.progress('segment', REFINE_STEP_MESSAGES[step] ?? step) });
+    report.models = computed.models;
     const identity = computed.identity.report;
     report.people = {
       total: identity.people,
@@ -115,7 +117,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
 
     deps.progress('push', 'writing tag and segment changes to Shopify');
     definitions = refined.definitions;
-    const flowBaseline = await hasFlowBaseline(store, options.shopId);
+    // Triggers only once a first write-back has set the baseline, and only where a workflow uses them.
+    const flowBaseline = (await hasFlowBaseline(store, options.shopId)) && (await flowTriggerInUse(store, options.shopId));
     const pushed = await pushShopify(store, options.shopId, client, shopifyMemberships(split.treated, computed.identity.index), computed.tagCounts, refined.definitions, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,

@@ -65,6 +65,8 @@ export interface SyncReport {
     hubspot: { requests: number; searchRequests: number; rateLimited: number; retries: number };
   };
   segments: SegmentSummaryRow[];
+  /** Whether the run trained new models or scored with the kept ones, and why (app/sync/model-refresh.ts); absent in older reports and when the run failed before. */
+  models?: { retrained: boolean; reason: string };
   /** Clusters, predictions, micro-segments and rules of this run; null when the run failed before. */
   refinement: RefineReport | null;
   /** Holdouts of this run: share, memberships kept out of the write-back, lift cohorts started. */

@@ -22,6 +22,8 @@ export interface ClusterModel {
   clusters: ClusterEntry[];
   /** The number the next new cluster id gets; ids are never reused. */
   nextId: number;
+  /** Mean silhouette of the fit (set by the refinery when it keeps the model; absent in older models). */
+  silhouette?: number;
 }
 
 export interface ClusterAssignment {

@@ -6,7 +6,7 @@ import type { ClvModels } from '../clv/clv.ts';
 import { fitGammaGamma } from '../clv/gamma-gamma.ts';
 import type { PurchaseSummary } from '../clv/summary.ts';
 import { findClusters } from '../clusters/cluster-run.ts';
-import type { ClusterModel } from '../clusters/cluster-model.ts';
+import { createClusterAssigner, isClusterable, type ClusterModel } from '../clusters/cluster-model.ts';
 import type { CustomerAggregate } from '../customer-aggregate.ts';
 import { describeError } from '../errors.ts';
 import type { FeatureTable } from '../features/feature-accumulator.ts';
@@ -14,14 +14,14 @@ import type { Person } from '../identity.ts';
 import { MS_PER_DAY, toEpochMs } from '../instant.ts';
 import type { Memberships, SegmentDefinition } from '../model.ts';
 import type { FeatureRow as PredictRow } from '../predict/feature-rows.ts';
-import { predictFromOrders, type OrderEvent, type PredictionTarget } from '../predict/time-split.ts';
+import { predictFromOrders, scoreProbabilities, type OrderEvent, type PredictionTarget } from '../predict/time-split.ts';
 import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, type RfmScore } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule, type RuleRecord } from '../rules/index.ts';
 import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
 import { rfmBoundaries } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
-import { tierCutoffs, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
+import { tierCutoffs, tierOf as tierAt, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
 import {
   churnDefinition,
   churnKey,
@@ -75,6 +75,17 @@ export interface RefineInput {
   previousClusters: ClusterModel | null;
   rules: readonly StoredRule[];
   options?: { horizonDays?: number; minMicroSize?: number; seed?: number; clusterMinPeople?: number };
+  /** Told the name of each step as it starts (clusters, predictions, clv, segments), for progress and timing. */
+  onStep?: (step: string) => void;
+  /**
+   * Score with the models a previous run trained instead of training new ones (the app decides
+   * when: app/sync/model-refresh.ts): clusters assigned to the kept centroids, probabilities from
+   * the kept models tiered at the kept cutoffs, CLV from the kept parameters, the kept
+   * micro-segments. Everybody is scored exactly as real time scores one person between runs, so a
+   * run after a small change writes only what the change moved. `definitions` are the previous
+   * run's segment definitions (for the cluster descriptions).
+   */
+  kept?: { snapshot: ScoringSnapshot; definitions: readonly SegmentDefinition[] } | null;
 }
 
 export type StepOutcome<T> = ({ status: 'done' } & T) | { status: 'skipped'; reason: string };
@@ -167,6 +178,50 @@ function predictionStep(
   }
 }
 
+/** Scores with a kept prediction model at its kept tier cutoffs (RefineInput.kept). */
+function keptPredictionStep(
+  target: PredictionTarget,
+  snapshot: ScoringSnapshot,
+  input: RefineInput,
+  apply: (id: string, probability: number, tier: Tier) => void,
+  keep: (kept: KeptModel) => void,
+): RefineReport['propensity'] {
+  const kept = target === 'purchase' ? snapshot.purchase : snapshot.churn;
+  if (!kept) return { status: 'skipped', reason: `the kept models have no ${target === 'purchase' ? 'purchase propensity' : 'churn'} model` };
+  const c = kept.model.classifier;
+  if (c.kind === 'base-rate') return { status: 'skipped', reason: 'the kept model is the base rate' };
+  // The same people as a training run scores: those who had bought by the date.
+  const rows = rowsKnownAt(input.featuresNow, input.orders, toEpochMs(input.asOf, 'asOf'));
+  const probabilities = scoreProbabilities(kept.model, rows);
+  const tiers: Record<Tier, number> = { high: 0, medium: 0, low: 0 };
+  let scored = 0;
+  rows.forEach((row, i) => {
+    const p = roundOrNull(probabilities[i], 4);
+    if (p === null) return;
+    const tier = tierAt(p, kept.cutoffs);
+    apply(row.id, p, tier);
+    tiers[tier] += 1;
+    scored += 1;
+  });
+  keep(kept);
+  return { status: 'done', model: `calibrated Gaussian naive Bayes (kept, trained as of ${snapshot.asOf.slice(0, 10)})`, scored, trainedOn: c.n, baseRate: c.baseRate, tiers };
+}
+
+/** CLV from the kept BG/NBD and Gamma-Gamma parameters (RefineInput.kept). */
+function keptClvStep(input: RefineInput, snapshot: ScoringSnapshot, scoresOf: (id: string) => PersonScores): RefineReport['clv'] {
+  const models = snapshot.clv;
+  if (!models) return { status: 'skipped', reason: 'the kept models have no CLV model' };
+  const asOfDay = Math.floor(toEpochMs(input.asOf, 'asOf') / MS_PER_DAY);
+  let people = 0;
+  for (const [id, history] of input.orders) {
+    const summary = purchaseSummaryOf(history, asOfDay, models.unit);
+    if (!summary) continue;
+    applyClv(scoresOf(id), models, summary, asOfDay);
+    people += 1;
+  }
+  return { status: 'done', people, ...models.bgNbd, spendModel: models.gammaGamma !== null };
+}
+
 function clvStep(input: RefineInput, scoresOf: (id: string) => PersonScores, keep: (models: ClvModels) => void): RefineReport['clv'] {
   const asOfDay = Math.floor(toEpochMs(input.asOf, 'asOf') / MS_PER_DAY);
   const summaries: Array<{ id: string; summary: PurchaseSummary }> = [];
@@ -228,17 +283,49 @@ export function refineSegments(input: RefineInput): RefinedSegments {
     set.add(personId);
   };
 
+  const announce = input.onStep ?? (() => {});
   // Clusters, matched to the previous model.
+  announce('clusters');
   let clusterModel: ClusterModel | null;
   let clusterReport: RefineReport['clusters'];
-  const run = findClusters(input.featuresNow.rows, {
-    seed,
-    previous: input.previousClusters,
-    ...(input.options?.clusterMinPeople === undefined ? {} : { minPeople: input.options.clusterMinPeople }),
-  });
+  const keptSnapshot = input.kept?.snapshot ?? null;
   const clusterName = new Map<string, string>();
-  if (run.status === 'clustered') {
-    clusterModel = run.model;
+  /** The clusters whose micro-segments can exist this run. */
+  let clustered: Array<{ id: string; name: string }> = [];
+  const run = keptSnapshot
+    ? null
+    : findClusters(input.featuresNow.rows, {
+        seed,
+        previous: input.previousClusters,
+        ...(input.options?.clusterMinPeople === undefined ? {} : { minPeople: input.options.clusterMinPeople }),
+      });
+  if (keptSnapshot) {
+    clusterModel = keptSnapshot.clusters;
+    if (clusterModel && clusterModel.clusters.length > 0) {
+      const described = new Map((input.kept?.definitions ?? []).map((d) => [d.key, d.description]));
+      for (const c of clusterModel.clusters) {
+        clusterName.set(c.id, c.name);
+        definitions.push(clusterDefinition({ id: c.id, name: c.name, explanation: described.get(c.id) ?? `Behaviour cluster ${c.name}.` }));
+        memberships.set(c.id, new Set());
+      }
+      const assigner = createClusterAssigner(clusterModel);
+      for (const row of input.featuresNow.rows) {
+        if (!isClusterable(row.values)) continue;
+        const assigned = assigner.assign(row.values);
+        if (!assigned) continue;
+        const s = scoresOf(row.personId);
+        s.clusterId = assigned.clusterId;
+        s.cluster = assigned.name;
+        add(assigned.clusterId, row.personId);
+      }
+      clustered = clusterModel.clusters.map((c) => ({ id: c.id, name: c.name }));
+      clusterReport = { status: 'done', k: clusterModel.clusters.length, silhouette: clusterModel.silhouette ?? 0, movedPeople: null, retiredClusterIds: [] };
+    } else {
+      clusterReport = { status: 'skipped', reason: 'the kept models have no clusters' };
+    }
+  } else if (run?.status === 'clustered') {
+    clustered = run.report.clusters.map((c) => ({ id: c.id, name: c.name }));
+    clusterModel = { ...run.model, silhouette: run.report.silhouette };
     for (const c of run.report.clusters) {
       clusterName.set(c.id, c.name);
       definitions.push(clusterDefinition(c));
@@ -255,17 +342,20 @@ export function refineSegments(input: RefineInput): RefinedSegments {
     // Too few people or no variation: no clusters this run. The previous model is kept so that
     // ids survive a temporary dip.
     clusterModel = input.previousClusters;
-    clusterReport = { status: 'skipped', reason: run.reason.message };
+    clusterReport = { status: 'skipped', reason: run?.status === 'skipped' ? run.reason.message : 'no clusters' };
   }
 
   // Purchase propensity and churn risk, on a time split of the shop's own history.
+  announce('predictions');
   const events: OrderEvent[] = [];
   for (const [id, history] of input.orders) for (const at of history.times) if (at <= t) events.push({ customerId: id, placedAt: at });
   const kept: { purchase: KeptModel | null; churn: KeptModel | null; clv: ClvModels | null } = { purchase: null, churn: null, clv: null };
   const tierSegments = (target: PredictionTarget, set: (s: PersonScores, p: number, tier: Tier) => void, tierOf: (s: PersonScores) => Tier | null) => {
-    const step = predictionStep(target, input, horizonDays, events, (id, p, tier) => set(scoresOf(id), p, tier), (model) => {
+    const keep = (model: KeptModel) => {
       kept[target === 'purchase' ? 'purchase' : 'churn'] = model;
-    });
+    };
+    const apply = (id: string, p: number, tier: Tier) => set(scoresOf(id), p, tier);
+    const step = keptSnapshot ? keptPredictionStep(target, keptSnapshot, input, apply, keep) : predictionStep(target, input, horizonDays, events, apply, keep);
     if (step.status !== 'done') return step;
     const keyOf = target === 'purchase' ? propensityKey : churnKey;
     for (const tier of TIERS) {
@@ -290,13 +380,15 @@ export function refineSegments(input: RefineInput): RefinedSegments {
   );
 
   // Expected purchases, P(alive), next order date and 12-month CLV.
-  const clv = clvStep(input, scoresOf, (models) => {
+  announce('clv');
+  const clv = keptSnapshot ? keptClvStep(input, keptSnapshot, scoresOf) : clvStep(input, scoresOf, (models) => {
     kept.clv = models;
   });
 
   // Micro-segments: cluster x purchase tier, above the minimum size.
+  announce('segments');
   const micro: RefineReport['micro'] = { minSize: minMicroSize, kept: [], tooSmall: [] };
-  if (run.status === 'clustered' && propensity.status === 'done') {
+  if (clustered.length > 0 && propensity.status === 'done') {
     const cells = new Map<string, string[]>();
     for (const [id, s] of scores) {
       if (!s.clusterId || !s.purchaseTier) continue;
@@ -305,11 +397,12 @@ export function refineSegments(input: RefineInput): RefinedSegments {
       if (list) list.push(id);
       else cells.set(cell, [id]);
     }
-    for (const c of run.report.clusters) {
+    for (const c of clustered) {
       for (const tier of TIERS) {
         const members = cells.get(`${c.id}\u0000${tier}`) ?? [];
         const definition = microDefinition(c, tier);
-        if (members.length < minMicroSize) {
+        // With kept models the micro-segments are those the models' run kept, whatever their size now.
+        if (keptSnapshot ? !keptSnapshot.microKeys.includes(definition.key) : members.length < minMicroSize) {
           micro.tooSmall.push({ key: definition.key, size: members.length });
           continue;
         }
@@ -350,7 +443,7 @@ export function refineSegments(input: RefineInput): RefinedSegments {
     scores,
     rfmGroupOf: new Map(input.rfm.map((s) => [s.customerId, RFM_GROUPS[s.group].key])),
     clusterModel,
-    snapshot: {
+    snapshot: keptSnapshot ?? {
       kind: 'scoring-snapshot',
       version: 1,
       asOf: new Date(t).toISOString(),

@@ -33,6 +33,8 @@ export interface ScoringSnapshot {
   microKeys: string[];
   /** The product types that had a feature column in the batch (FeatureOptions.categories). */
   categories: string[];
+  /** What the models were trained on: the orders the shop's store held, and the people; absent in older snapshots. */
+  trainedOn?: { orders: number; people: number };
 }
 
 export function isScoringSnapshot(value: unknown): value is ScoringSnapshot {

@@ -1,16 +1,19 @@
-// `npm run bench [-- analysis [--people N] [--orders N] | realtime [--rate R] [--seconds S]
-// [--customers N] | bulk-pull [--orders N] [--customers N]]`: benchmarks, figures printed and
-// written to test/bench/results/<name>.json. Without a name, all three, one after another.
+// `npm run bench [-- --size 10k|100k|1m]`: the whole pipeline end to end at that size (default
+// 10k), figures printed and written to test/bench/results/<size>.json (test/bench/end-to-end.ts).
+// `npm run bench -- analysis [--people N] [--orders N] | realtime [--rate R] [--seconds S]
+// [--customers N] | bulk-pull [--orders N] [--customers N]`: one part alone, written to
+// test/bench/results/<name>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.ts';
 import { benchBulkPull } from './bulk-pull.ts';
+import { BENCH_SIZES, benchEndToEnd, type BenchSize } from './end-to-end.ts';
 import { benchRealtime } from './realtime.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { orders: { type: 'string' }, customers: { type: 'string' }, people: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } },
+  options: { size: { type: 'string' }, orders: { type: 'string' }, customers: { type: 'string' }, people: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } },
   allowPositionals: true,
 });
 const count = (flag: string, text: string | undefined) => {
@@ -27,7 +30,17 @@ mkdirSync(dir, { recursive: true });
 const save = (bench: string, result: object) => writeFileSync(`${dir}${bench}.json`, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2)}\n`);
 
 async function run(bench: string): Promise<void> {
-  if (bench === 'bulk-pull') {
+  if (bench === 'end-to-end') {
+    const size = values.size ?? '10k';
+    if (!Object.hasOwn(BENCH_SIZES, size)) {
+      console.error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')} (got ${size})`);
+      process.exit(2);
+    }
+    const r = await benchEndToEnd({ size: size as BenchSize, log });
+    console.log(`\nend to end, ${r.customers.toLocaleString('en')} customers, ${r.orders.toLocaleString('en')} orders, ${r.contacts.toLocaleString('en')} contacts (HubSpot window ${r.hubspotRequestsPerTenSeconds} requests / 10 s):`);
+    for (const t of r.targets) console.log(`  ${t.met ? 'met ' : 'MISSED'}  ${t.target}: ${t.measured}`);
+    save(size, r);
+  } else if (bench === 'bulk-pull') {
     const r = await benchBulkPull({ orders: count('orders', values.orders ?? '1000000'), customers: count('customers', values.customers ?? '100000'), log });
     console.log(`bulk pull: ${r.orders.toLocaleString('en')} orders in ${r.seconds} s (${r.ordersPerSecond.toLocaleString('en')}/s), peak resident memory ${r.peakRssMiB} MiB (target: under 1024 MiB)`);
     save(bench, r);
@@ -40,10 +53,9 @@ async function run(bench: string): Promise<void> {
     console.log(`realtime: ${r.webhooks} order webhooks at ${r.ratePerSecond}/s for ${r.seconds} s with ${r.workers} workers: webhook-to-write latency p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (${r.measured} measured), throughput ${r.throughputPerSecond}/s, queues drained ${r.drainSeconds} s after the last send`);
     save(bench, r);
   } else {
-    console.error(`unknown bench "${bench}"; available: analysis, realtime, bulk-pull (none: all three)`);
+    console.error(`unknown bench "${bench}"; available: analysis, realtime, bulk-pull (none: end to end, --size 10k|100k|1m)`);
     process.exit(2);
   }
 }
 
-const name = positionals[0];
-for (const bench of name === undefined ? ['analysis', 'realtime', 'bulk-pull'] : [name]) await run(bench);
+await run(positionals[0] ?? 'end-to-end');

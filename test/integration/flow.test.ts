@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { FLOW_TRIGGER_HANDLE } from '../../app/flow/flow-trigger.ts';
 import { FLOW_RESCORE_PATH } from '../../app/flow/flow-action.ts';
+import { FLOW_LIFECYCLE_PATH, flowTriggerInUse, recordFlowUsage } from '../../app/flow/flow-lifecycle.ts';
 import { createLocalCoordination } from '../../app/jobs/coordination.ts';
 import { createHandlers } from '../../app/jobs/handlers.ts';
 import type { JobData, JobQueue, QueueKind } from '../../app/jobs/job-types.ts';
@@ -38,6 +39,9 @@ async function harness(options: { customers?: number; holdout?: { share: number;
   const customers = makeCustomers(options.customers ?? 90);
   const h = await startHarness({ emulator, customers, orders: makeOrders(customers, new Date().toISOString()), ...(options.holdout ? { holdout: options.holdout } : {}) });
   emulator.configureFlowTriggers(h.shop, [FLOW_TRIGGER_HANDLE]);
+  // A merchant has a workflow on the trigger (Flow's lifecycle callback said so).
+  const now = new Date().toISOString();
+  await recordFlowUsage(h.store, h.shop, { enabled: true, at: now, triggerDefinitionId: 'def-1' }, now);
   return h;
 }
 
@@ -251,6 +255,56 @@ test('the Re-score customer action: signed, validated, for a served shop, once p
     const big = action('run-7').replace('"def"', JSON.stringify('x'.repeat(70 * 1024)));
     assert.equal((await post(big)).status, 413);
   } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await h.close();
+  }
+});
+
+test('the trigger lifecycle callback: signed and validated; the newest answer per shop decides whether triggers are sent', async () => {
+  const h = await harness({ customers: 30 });
+  const app = createServer({ store: h.store, queue: { enqueue: async () => {} }, shopifyApiSecret: SECRET, admin: null, now: () => new Date() });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${FLOW_LIFECYCLE_PATH}`;
+  const post = async (body: string, signature: string | null = sign(body)) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-shopify-hmac-sha256': signature }) }, body });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const callback = (enabled: boolean, timestamp: string, shop = h.shop) =>
+    JSON.stringify({ flow_trigger_definition_id: 'Customer entered segment', has_enabled_flow: enabled, shop_id: 42, shopify_domain: shop, timestamp });
+  try {
+    assert.deepEqual((await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 })).errors, []);
+    const t = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // The merchant disables the last workflow using the trigger: a rule added now fires nothing.
+    assert.deepEqual(await post(callback(false, iso(t))), { status: 200, body: { recorded: true } });
+    assert.equal(await flowTriggerInUse(h.store, h.shop), false);
+    await addRule(h);
+    const quiet = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.ok(quiet.wrote.shopify.tagsAdded > 0, 'the rule was written');
+    assert.equal(quiet.wrote.shopify.flowTriggers ?? 0, 0);
+    assert.deepEqual(emulator.flowTriggers(h.shop), [], 'no workflow uses the trigger: no call spent on it');
+
+    // A late callback older than the recorded one changes nothing; a newer one turns triggers back on.
+    assert.deepEqual(await post(callback(true, iso(t - 60_000))), { status: 200, body: { recorded: false, ignored: 'a newer lifecycle callback is recorded' } });
+    assert.equal(await flowTriggerInUse(h.store, h.shop), false);
+    assert.equal((await post(callback(true, iso(t + 1000)))).status, 200);
+    assert.equal(await flowTriggerInUse(h.store, h.shop), true);
+
+    // Refused: bad or missing signature, malformed bodies, a shop not served here.
+    assert.equal((await post(callback(false, iso(t + 2000)), sign(callback(false, iso(t + 2000)), 'wrong-secret'))).status, 401);
+    assert.equal((await post(callback(false, iso(t + 2000)), null)).status, 401);
+    assert.equal((await post('{"has_enabled_flow":', sign('{"has_enabled_flow":'))).status, 400);
+    const noFlag = JSON.stringify({ flow_trigger_definition_id: 'x', shopify_domain: h.shop, timestamp: iso(t + 3000) });
+    assert.equal((await post(noFlag)).status, 400);
+    const badTime = JSON.stringify({ flow_trigger_definition_id: 'x', has_enabled_flow: false, shopify_domain: h.shop, timestamp: 'yesterday' });
+    assert.equal((await post(badTime)).status, 400);
+    assert.equal((await post(callback(false, iso(t + 4000), 'unknown-shop.myshopify.com'))).status, 404);
+    assert.equal(await flowTriggerInUse(h.store, h.shop), true, 'no refused callback changed the state');
+  } finally {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await h.close();
   }

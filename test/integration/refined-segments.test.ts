@@ -74,12 +74,18 @@ test('every kind of segment reaches both platforms, scores fill the HubSpot prop
     }
     assert.ok(withScores >= 200, `${withScores} contacts carry a purchase propensity`);
 
-    // A re-run on unchanged data keeps every cluster id and name and writes nothing.
+    // A re-run on unchanged data scores with the kept models and writes nothing.
     const second = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
     assert.deepEqual(second.errors, []);
+    assert.equal(second.models?.retrained, false, second.models?.reason);
     assert.deepEqual(second.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
     assert.equal(second.wrote.hubspot.contactsUpserted, 0);
-    assert.equal(second.refinement?.clusters.status === 'done' ? second.refinement.clusters.movedPeople : null, 0);
+    // A full re-run trains again: every cluster id and name survive, nobody moves, nothing is written.
+    const third = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10, full: true });
+    assert.deepEqual(third.errors, []);
+    assert.equal(third.models?.retrained, true);
+    assert.deepEqual(third.wrote.shopify, { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0 });
+    assert.equal(third.refinement?.clusters.status === 'done' ? third.refinement.clusters.movedPeople : null, 0);
     const clusters = (rows: typeof snapshot) => rows.filter((s) => s.definition.kind === 'cluster').map((s) => [s.definition.key, s.definition.name, s.size]);
     assert.deepEqual(clusters(await h.store.listSegmentSnapshot(h.shop)), clusters(snapshot));
   } finally {

@@ -30,11 +30,12 @@ export function describeReport(report: SyncReport): string {
   const r = report.refinement;
   if (r) {
     const step = <T,>(o: { status: 'done' } & T | { status: 'skipped'; reason: string }, done: (v: T) => string) => (o.status === 'done' ? done(o) : `none (${o.reason})`);
+    if (report.models) lines.push(`models: ${report.models.retrained ? 'trained this run' : 'kept'} (${report.models.reason})`);
     lines.push(
       `clusters: ${step(r.clusters, (c) => `k = ${c.k}, silhouette ${c.silhouette.toFixed(3)}${c.movedPeople === null ? '' : `, ${c.movedPeople} people moved since the last run`}`)}`,
       `purchase propensity: ${step(r.propensity, (p) => `${p.scored.toLocaleString('en')} people scored (high ${p.tiers.high}, medium ${p.tiers.medium}, low ${p.tiers.low})`)}`,
       `churn risk: ${step(r.churn, (p) => `${p.scored.toLocaleString('en')} past buyers scored (high ${p.tiers.high}, medium ${p.tiers.medium}, low ${p.tiers.low})`)}`,
-      `CLV: ${step(r.clv, (c) => `BG/NBD and ${c.spendModel ? 'Gamma-Gamma' : 'no spend model'} fitted on ${c.people.toLocaleString('en')} buyers`)}`,
+      `CLV: ${step(r.clv, (c) => `BG/NBD and ${c.spendModel ? 'Gamma-Gamma' : 'no spend model'} ${report.models?.retrained === false ? 'applied to' : 'fitted on'} ${c.people.toLocaleString('en')} buyers`)}`,
       `micro-segments: ${r.micro.kept.length} of at least ${r.micro.minSize} people${r.micro.tooSmall.length ? `, ${r.micro.tooSmall.length} too small and not written` : ''}`,
     );
     if (r.rules.length > 0) lines.push(`rule segments: ${r.rules.map((x) => ('error' in x ? `${x.key} (not applied: ${x.error})` : `${x.key} ${x.size}`)).join(', ')}`);
