@@ -92,3 +92,40 @@ test('bull queues on Redis: duplicate job ids coalesce, retriable errors retry, 
     await queues.close();
   }
 });
+
+test('coalescing: deliveries while the job waits join it (also past its window), one while it runs makes a new job', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  const queues = createBullQueues({ redisUrl: REDIS_URL, prefix: `${prefix}-coalesce` });
+  try {
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const running = new Promise<void>((resolve) => (release = resolve));
+    const person = { shopId: 'a.myshopify.com', personId: 'email:x@example.com' };
+    const coalesce = { id: 'score|a|x', windowMs: 50 };
+    // Paused queue: the job stays waiting past its window, as behind a busy worker.
+    await queues.queues.scoring.pause();
+    for (let i = 0; i < 3; i++) await queues.queue.enqueue('scoring', person, { coalesce });
+    await new Promise((r) => setTimeout(r, 200));
+    await queues.queue.enqueue('scoring', person, { coalesce });
+    processQueues(queues, {
+      ...idle,
+      scoring: async (data) => {
+        started.push(data.personId);
+        if (started.length === 1) await running;
+      },
+    });
+    await queues.queues.scoring.resume();
+    await waitFor(() => started.length === 1);
+    // The first job runs now (it may have read the data already): a new delivery is a new job.
+    await queues.queue.enqueue('scoring', person, { coalesce });
+    await queues.queue.enqueue('scoring', person, { coalesce });
+    release();
+    await waitFor(() => started.length === 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(started.length, 2, 'four deliveries while waiting made one job; two while it ran made one more');
+  } finally {
+    await queues.close();
+    const keys = await redis.keys(`${prefix}-coalesce:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+});

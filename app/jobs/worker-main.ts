@@ -27,11 +27,16 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const lockDurationMs = ms('REFINERY_JOB_LOCK_MS');
   const stalledIntervalMs = ms('REFINERY_STALLED_INTERVAL_MS');
   const shopLockTtlMs = ms('REFINERY_SHOP_LOCK_TTL_MS');
+  // The real-time coalescing window (handlers.ts DEFAULT_COALESCE_MS); 0 coalesces only while waiting.
+  const coalesceText = env.REFINERY_COALESCE_MS?.trim();
+  const coalesceMs = coalesceText && /^[0-9]{1,6}$/.test(coalesceText) ? Number(coalesceText) : undefined;
   const queues = createBullQueues({
     redisUrl: config.redisUrl,
     prefix,
     ...(lockDurationMs ? { lockDurationMs } : {}),
     ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
+    // Finished jobs kept per queue (a bench reads its latencies from them); default 1,000.
+    ...(ms('REFINERY_KEEP_COMPLETED_JOBS') ? { keepCompleted: ms('REFINERY_KEEP_COMPLETED_JOBS') } : {}),
   });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} worker ${process.pid}: ${line}\n`);
   const budgets = createSharedBudgets(redis, { prefix: `${prefix}:budget` });
@@ -45,6 +50,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     ...createRedisCoordination(redis, prefix),
     purger: createRedisPurger(redis, prefix, queues),
     ...(ms('REFINERY_POLL_INTERVAL_MS') ? { pollIntervalMs: ms('REFINERY_POLL_INTERVAL_MS') } : {}),
+    ...(coalesceMs === undefined ? {} : { coalesceMs }),
   });
   const concurrency = Math.max(1, Number(env.REFINERY_WORKER_CONCURRENCY) || 4);
   // Flow triggers are mutations on the shop's cost budget, which syncs and pushes share: a few at a time.

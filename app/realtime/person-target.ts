@@ -1,20 +1,19 @@
 // Real-time re-scoring of one person: their data by index lookups, the batch's scoring snapshot,
 // the shop's rules and holdouts -> the segments they belong in (treated and held out) and their
-// scores. Then the writes for that person alone: their Shopify customers' tags and their HubSpot
-// contact's properties and list memberships, each diffed against what was last written.
+// scores. Then the writes for that person alone: their Shopify customers' tags
+// (shopify-person-write.ts) and their HubSpot contact's properties and list memberships, each
+// diffed against what was last written.
 import { mayWritePerson } from '../../core/consent-policy.ts';
 import { isHeldOut } from '../../core/holdout/holdout.ts';
 import type { Person } from '../../core/identity.ts';
 import type { Memberships } from '../../core/model.ts';
 import { rescorePerson, type PersonRescore } from '../../core/segments/score-person.ts';
 import { isScoringSnapshot } from '../../core/segments/scoring-snapshot.ts';
-import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
 import { SCORING_SNAPSHOT_STATE } from '../sync/compute-segments.ts';
 import { ensureHoldoutSettings } from '../sync/holdout-cohorts.ts';
 import { pushHubSpot, type HubSpotPushResult } from '../sync/push-hubspot.ts';
-import { pushShopify, type PushResult } from '../sync/push-shopify.ts';
 import { loadPersonData } from './person-data.ts';
 
 export interface PersonTarget {
@@ -30,7 +29,8 @@ export interface PersonTarget {
   tagCounts: Record<string, number>;
 }
 
-export type TargetOutcome = { status: 'scored'; target: PersonTarget } | { status: 'skipped'; reason: string };
+/** A scored person comes with the shop settings it was scored with (the push jobs need to know what is connected). */
+export type TargetOutcome = { status: 'scored'; target: PersonTarget; settings: ShopSettings } | { status: 'skipped'; reason: string };
 
 export async function computePersonTarget(store: Store, shopId: string, personId: string, now: () => Date): Promise<TargetOutcome> {
   const settings = await store.getShopSettings(shopId);
@@ -51,33 +51,11 @@ export async function computePersonTarget(store: Store, shopId: string, personId
   for (const key of writable) (isHeldOut(personId, key, holdout.share, holdout.salt) ? heldOut : treated).push(key);
   const tagCounts: Record<string, number> = {};
   for (const customer of data.customers) if (customer.source === 'shopify') tagCounts[customer.id] = customer.tags.length;
-  return { status: 'scored', target: { shopId, personId, person: data.person, rescore, treated, heldOut, scoredAt: asOf, tagCounts } };
+  return { status: 'scored', target: { shopId, personId, person: data.person, rescore, treated, heldOut, scoredAt: asOf, tagCounts }, settings };
 }
 
 function membershipsOf(keys: readonly string[], ids: readonly string[]): Memberships {
   return new Map(keys.map((key) => [key, new Set(ids)]));
-}
-
-export async function writePersonToShopify(
-  store: Store,
-  client: AdminClient,
-  settings: ShopSettings,
-  target: PersonTarget,
-  now: () => Date,
-  /** Memberships whose tags the write confirmed added (Flow triggers). */
-  onStarted?: (rows: ReadonlyArray<{ segmentKey: string; customerId: string }>) => void,
-): Promise<PushResult> {
-  const ids = target.person.shopifyCustomerIds;
-  const definitions = (await store.listSegmentSnapshot(target.shopId)).map((s) => s.definition);
-  return pushShopify(store, target.shopId, client, membershipsOf(target.treated, ids), new Map(Object.entries(target.tagCounts)), definitions, {
-    tagPrefix: settings.tagPrefix,
-    bulkThreshold: Number.POSITIVE_INFINITY,
-    runLabel: `realtime-${target.personId}`,
-    now,
-    progress: () => {},
-    scope: ids,
-    ...(onStarted ? { onStarted } : {}),
-  });
 }
 
 export async function writePersonToHubSpot(store: Store, client: HubSpotClient, settings: ShopSettings, target: PersonTarget, now: () => Date): Promise<HubSpotPushResult> {

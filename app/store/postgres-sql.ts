@@ -81,6 +81,21 @@ INSERT INTO written_memberships (shop_id, platform, segment_key, customer_id, wr
 SELECT $1, $2, r.segment_key, r.customer_id, $5 FROM unnest($3::text[], $4::text[]) AS r (segment_key, customer_id)
 ON CONFLICT (shop_id, platform, segment_key, customer_id) DO UPDATE SET written_at = EXCLUDED.written_at`;
 
+/**
+ * DELETE_MEMBERSHIPS and INSERT_MEMBERSHIPS as one statement (one round trip, atomic without
+ * BEGIN/COMMIT), for a write whose removed and added pairs are disjoint (both parts see the same
+ * snapshot, so a pair in both would be ambiguous).
+ */
+export const RECORD_MEMBERSHIPS = `
+WITH removed AS (
+  DELETE FROM written_memberships w
+  USING unnest($3::text[], $4::text[]) AS r (segment_key, customer_id)
+  WHERE w.shop_id = $1 AND w.platform = $2 AND w.segment_key = r.segment_key AND w.customer_id = r.customer_id
+)
+INSERT INTO written_memberships (shop_id, platform, segment_key, customer_id, written_at)
+SELECT $1, $2, r.segment_key, r.customer_id, $7 FROM unnest($5::text[], $6::text[]) AS r (segment_key, customer_id)
+ON CONFLICT (shop_id, platform, segment_key, customer_id) DO UPDATE SET written_at = EXCLUDED.written_at`;
+
 export const UPSERT_WRITTEN_PROPERTIES = `
 INSERT INTO written_properties (shop_id, contact_id, property, value, written_at)
 SELECT $1, r.contact_id, r.property, r.value, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS r (contact_id, property, value)

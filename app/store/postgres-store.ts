@@ -2,7 +2,7 @@
 // store's schema (a startup parameter), so tests and tenants of a shared server can isolate
 // themselves by schema. Multi-row writes are chunked unnest() statements inside one transaction.
 import { CONTACT_KEYSET, CUSTOMER_KEYSET, CUSTOMER_ORDER_KEYSET, GUEST_ORDER_KEYSET, keysetPages } from './keyset-pages.ts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient, QueryConfig } from 'pg';
 import { RefineryError } from '../../core/errors.ts';
@@ -18,7 +18,7 @@ import type { AppliedMigration, MigratingStore, Migration } from './migrations.t
 import { validatePage } from './page-validation.ts';
 import {
   CONTACTS_AFTER, CONTACTS_BY_EMAIL, CUSTOMER_ORDERS_AFTER, CUSTOMERS_AFTER, CUSTOMERS_BY_EMAIL, DELETE_MEMBERSHIPS, GUEST_ORDERS_AFTER, INSERT_HOLDOUT_COHORT, INSERT_HOLDOUT_MEMBERS,
-  INSERT_MEMBERSHIPS, INSERT_RUN, INSERT_SNAPSHOTS, ORDERS_OF_CUSTOMERS, UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_MODEL_STATE, UPSERT_ORDERS,
+  INSERT_MEMBERSHIPS, INSERT_RUN, RECORD_MEMBERSHIPS, INSERT_SNAPSHOTS, ORDERS_OF_CUSTOMERS, UPSERT_CHECKPOINT, UPSERT_CONTACTS, UPSERT_CUSTOMERS, UPSERT_MODEL_STATE, UPSERT_ORDERS,
   UPSERT_REMOTE_SEGMENT, UPSERT_RULE_SEGMENT, UPSERT_WRITTEN_PROPERTIES,
 } from './postgres-sql.ts';
 import {
@@ -213,7 +213,7 @@ class PostgresStore implements MigratingStore {
   }
 
   async getShopSettings(shopId: string): Promise<ShopSettings | null> {
-    const [row] = await this.#query('getShopSettings', 'SELECT settings FROM shops WHERE shop_id = $1', [shopId]);
+    const [row] = await this.#query('getShopSettings', { name: 'refinery-shop-settings', text: 'SELECT settings FROM shops WHERE shop_id = $1', values: [shopId] });
     return row === undefined ? null : openSettings(settingsFromRow(row), this.#secrets);
   }
 
@@ -363,14 +363,14 @@ class PostgresStore implements MigratingStore {
   }
 
   async getCustomer(shopId: string, source: Customer['source'], id: string): Promise<Customer | null> {
-    const [row] = await this.#query('getCustomer', `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND source = $2 AND id = $3`, [
+    const [row] = await this.#query('getCustomer', { name: 'refinery-customer', text: `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE shop_id = $1 AND source = $2 AND id = $3`, values: [
       shopId, source, id,
-    ]);
+    ] });
     return row === undefined ? null : customerFromRow(row);
   }
 
   async getOrder(shopId: string, source: Order['source'], id: string): Promise<Order | null> {
-    const [row] = await this.#query('getOrder', `SELECT ${ORDER_COLUMNS} FROM orders WHERE shop_id = $1 AND source = $2 AND id = $3`, [shopId, source, id]);
+    const [row] = await this.#query('getOrder', { name: 'refinery-order', text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE shop_id = $1 AND source = $2 AND id = $3`, values: [shopId, source, id] });
     return row === undefined ? null : orderFromRow(row);
   }
 
@@ -395,11 +395,11 @@ class PostgresStore implements MigratingStore {
     checkPlatform(platform);
     if (recordIds !== undefined) {
       const ids = checkRecordIds('record ids', recordIds);
-      const rows = await this.#query(
-        'getWrittenMemberships',
-        'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 AND customer_id = ANY($3::text[]) ORDER BY segment_key, customer_id',
-        [shopId, platform, ids],
-      );
+      const rows = await this.#query('getWrittenMemberships', {
+        name: 'refinery-written-memberships-of',
+        text: 'SELECT segment_key, customer_id FROM written_memberships WHERE shop_id = $1 AND platform = $2 AND customer_id = ANY($3::text[]) ORDER BY segment_key, customer_id',
+        values: [shopId, platform, ids],
+      });
       return membershipsFromRows(rows);
     }
     const rows = await this.#query(
@@ -415,6 +415,16 @@ class PostgresStore implements MigratingStore {
     checkMembershipWrite(write);
     const removed = distinctPairs(write.removed);
     const added = distinctPairs(write.added);
+    const removedKeys = new Set(removed.map((p) => `${p[0]}\u0000${p[1]}`));
+    if (removed.length <= this.#chunkSize && added.length <= this.#chunkSize && !added.some((p) => removedKeys.has(`${p[0]}\u0000${p[1]}`))) {
+      // A small write (one person in real time): one statement.
+      await this.#query('recordMembershipWrite', {
+        name: 'refinery-record-memberships',
+        text: RECORD_MEMBERSHIPS,
+        values: [shopId, write.platform, removed.map((p) => p[0]), removed.map((p) => p[1]), added.map((p) => p[0]), added.map((p) => p[1]), write.at],
+      });
+      return;
+    }
     await this.#transaction('recordMembershipWrite', async (client) => {
       for (const chunk of chunks(removed, this.#chunkSize)) {
         await client.query(DELETE_MEMBERSHIPS, [shopId, write.platform, chunk.map((p) => p[0]), chunk.map((p) => p[1])]);
@@ -542,14 +552,14 @@ class PostgresStore implements MigratingStore {
   }
 
   async listSegmentSnapshot(shopId: string): Promise<SegmentSnapshot[]> {
-    const rows = await this.#query('listSegmentSnapshot', `SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = $1 ORDER BY position`, [shopId]);
+    const rows = await this.#query('listSegmentSnapshot', { name: 'refinery-segment-snapshot', text: `SELECT ${SNAPSHOT_COLUMNS} FROM segment_snapshots WHERE shop_id = $1 ORDER BY position`, values: [shopId] });
     return rows.map(snapshotFromRow);
   }
 
   async getModelState(shopId: string, name: string): Promise<unknown> {
     checkModelStateName(name);
     // As text, so that a state that is a JSON string reads back as that string (see modelStateFromRow).
-    const [row] = await this.#query('getModelState', 'SELECT value::text AS value FROM model_states WHERE shop_id = $1 AND name = $2', [shopId, name]);
+    const [row] = await this.#query('getModelState', { name: 'refinery-model-state', text: 'SELECT value::text AS value FROM model_states WHERE shop_id = $1 AND name = $2', values: [shopId, name] });
     return row === undefined ? null : modelStateFromRow(row);
   }
 
@@ -560,7 +570,7 @@ class PostgresStore implements MigratingStore {
   }
 
   async listRuleSegments(shopId: string): Promise<RuleSegment[]> {
-    const rows = await this.#query('listRuleSegments', `SELECT ${RULE_SEGMENT_COLUMNS} FROM rule_segments WHERE shop_id = $1 ORDER BY key`, [shopId]);
+    const rows = await this.#query('listRuleSegments', { name: 'refinery-rule-segments', text: `SELECT ${RULE_SEGMENT_COLUMNS} FROM rule_segments WHERE shop_id = $1 ORDER BY key`, values: [shopId] });
     return rows.map(ruleSegmentFromRow);
   }
 
@@ -639,6 +649,21 @@ class PostgresStore implements MigratingStore {
     );
   }
 
+  /**
+   * A read program outside a transaction, each statement on any pooled connection: for reads every
+   * real-time job makes, where BEGIN and COMMIT would be two of its four round trips and give nothing
+   * (each statement reads committed data as of its own start, in a transaction or not, under the
+   * default READ COMMITTED).
+   */
+  #read<T>(operation: string, program: () => SqlProgram<T>): Promise<T> {
+    return runProgramAsync(program(), async (step) => {
+      if (step.mode !== 'all') throw new RefineryError('INTERNAL', `${operation} is a read program; it may not change rows`);
+      // Prepared once per connection, named after the text (these programs have a few texts each).
+      const text = postgresPlaceholders(step.sql);
+      return this.#query(operation, { name: `refinery-read-${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, values: step.params });
+    });
+  }
+
   claimWebhookDelivery(shopId: string, delivery: WebhookDelivery, forgetBefore: string): Promise<boolean> {
     return this.#privacy('claimWebhookDelivery', () => claimDelivery(shopId, delivery, forgetBefore));
   }
@@ -667,7 +692,7 @@ class PostgresStore implements MigratingStore {
     return this.#privacy('privacySalt', () => privacySaltProgram(shopId, at));
   }
   getSuppressions(shopId: string): Promise<Suppressions> {
-    return this.#privacy('getSuppressions', () => getSuppressionsProgram(shopId), 'BEGIN');
+    return this.#read('getSuppressions', () => getSuppressionsProgram(shopId));
   }
   privacyEpoch(shopId: string): Promise<string> {
     return this.#privacy('privacyEpoch', () => privacyEpochProgram(shopId), 'BEGIN');
@@ -678,7 +703,7 @@ class PostgresStore implements MigratingStore {
     return this.#privacy('savePixelEvents', () => savePixelEventsProgram('postgres', shopId, events));
   }
   listPixelEvents(shopId: string, query: PixelEventQuery): Promise<PixelEventRecord[]> {
-    return this.#privacy('listPixelEvents', () => listPixelEventsProgram(shopId, query), 'BEGIN');
+    return this.#read('listPixelEvents', () => listPixelEventsProgram(shopId, query));
   }
   countPixelEvents(shopId: string): Promise<number> {
     return this.#privacy('countPixelEvents', () => countPixelEventsProgram(shopId), 'BEGIN');

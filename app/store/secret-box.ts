@@ -4,7 +4,7 @@
 // A sealed secret is text: `enc:v1:<keyId>:<iv>:<tag>:<data>`, the last three base64url. Without the
 // variable (local runs, the demo, tests) one key is kept in a file next to the data, generated once;
 // with NODE_ENV=production the variable is required.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RefineryError } from '../../core/errors.ts';
@@ -14,6 +14,8 @@ export const ENCRYPTION_KEYS_ENV = 'REFINERY_ENCRYPTION_KEYS';
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
+/** Opened secrets remembered per box (see open). */
+const OPENED_MEMORY = 256;
 
 export interface SecretBox {
   /** The key new secrets are sealed with. */
@@ -59,7 +61,12 @@ export function parseKeyRing(text: string, source = ENCRYPTION_KEYS_ENV): Secret
 export function createSecretBox(keys: readonly SecretKey[]): SecretBox {
   const current = keys[0];
   if (!current) throw new RefineryError('INPUT', 'a secret box needs at least one key');
-  const byId = new Map(keys.map((k) => [k.id, k.key]));
+  // Key objects made once (making one per call is most of the cost of opening a secret).
+  const byId = new Map<string, KeyObject>(keys.map((k) => [k.id, createSecretKey(k.key)]));
+  const currentKey = byId.get(current.id) as KeyObject;
+  // Opened secrets by sealed text: settings are read for every job, and a sealed text always opens
+  // to the same secret (a new seal has a new IV, hence a new text). Bounded; only successes kept.
+  const opened = new Map<string, string>();
   const keyIdOf = (text: string): string | null => {
     if (!text.startsWith(SEALED_PREFIX)) return null;
     return text.slice(SEALED_PREFIX.length).split(':')[0] ?? '';
@@ -69,13 +76,15 @@ export function createSecretBox(keys: readonly SecretKey[]): SecretBox {
     keyIds: keys.map((k) => k.id),
     seal(plain) {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
       return `${SEALED_PREFIX}${current.id}:${iv.toString('base64url')}:${tag.toString('base64url')}:${data.toString('base64url')}`;
     },
     open(text) {
       if (!text.startsWith(SEALED_PREFIX)) return text;
+      const known = opened.get(text);
+      if (known !== undefined) return known;
       const [id = '', iv = '', tag = '', data = '', ...rest] = text.slice(SEALED_PREFIX.length).split(':');
       const key = byId.get(id);
       if (!key) {
@@ -85,7 +94,10 @@ export function createSecretBox(keys: readonly SecretKey[]): SecretBox {
         if (rest.length > 0) throw new Error('too many parts');
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+        const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+        if (opened.size >= OPENED_MEMORY) opened.delete(opened.keys().next().value as string);
+        opened.set(text, plain);
+        return plain;
       } catch (error) {
         throw new RefineryError('SECRETS', `a stored secret sealed with key "${id}" does not open: the key is not the one it was sealed with, or the text is damaged`, { cause: error, details: { keyId: id } });
       }

@@ -371,6 +371,10 @@ function defineContract(backend: Backend): void {
       assert.deepEqual(await store.getWrittenMemberships(id, 'hubspot', ['c1']), new Map());
       await rejectsWith(store.getWrittenMemberships(id, 'shopify', ['']), 'INPUT');
       await rejectsWith(store.getWrittenMemberships(id, 'shopify', Array.from({ length: 201 }, (_, i) => `c${i}`)), 'INPUT');
+      // A pair both removed and added in one write ends written (removals apply first).
+      await store.recordMembershipWrite(id, { platform: 'shopify', added: [pair('loyal', 'c3')], removed: [pair('loyal', 'c3'), pair('at-risk', 'c3')], at: NOW });
+      await store.recordMembershipWrite(id, { platform: 'shopify', added: [pair('at-risk', 'c4')], removed: [pair('at-risk', 'c4')], at: NOW });
+      assert.deepEqual(await store.getWrittenMemberships(id, 'shopify', ['c3', 'c4']), new Map([['at-risk', new Set(['c4'])], ['loyal', new Set(['c3'])]]));
     });
 
     test('remote segments are upserted by segment key', async () => {

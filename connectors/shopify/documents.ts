@@ -141,6 +141,22 @@ export const TAGS_REMOVE = `mutation TagsRemove($id: ID!, $tags: [String!]!) {
   }
 }`;
 
+/**
+ * Both changes of one customer in one request (real-time writes): root mutation fields run one
+ * after the other, so the removals free their slots before the additions. Costs what the two
+ * separate mutations cost (10 points per mutation field); it saves a round trip.
+ */
+export const TAGS_REMOVE_AND_ADD = `mutation TagsRemoveAndAdd($id: ID!, $remove: [String!]!, $add: [String!]!) {
+  tagsRemove(id: $id, tags: $remove) {
+    node { id }
+    userErrors { field message }
+  }
+  tagsAdd(id: $id, tags: $add) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
 const SEGMENT_FIELDS = `id name query creationDate lastEditDate`;
 
 export const SEGMENT_CREATE = `mutation SegmentCreate($name: String!, $query: String!) {
@@ -217,6 +233,7 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   STAGED_UPLOADS_CREATE,
   TAGS_ADD,
   TAGS_REMOVE,
+  TAGS_REMOVE_AND_ADD,
   SEGMENT_CREATE,
   SEGMENT_UPDATE,
   SEGMENT_DELETE,

@@ -1,11 +1,12 @@
 // Writes customer tag changes. Few changes: one tagsAdd / tagsRemove call per customer. Many:
 // one bulk mutation per direction, its variables uploaded as JSONL, its per-line results read
-// back. Only tags given here are touched (the caller passes only this app's own tags); both
-// mutations are idempotent, so re-sending after a crash is harmless.
+// back. One customer's removals and additions together (real time): one request with both
+// mutations (changeCustomerTags). Only tags given here are touched (the caller passes only this
+// app's own tags); both mutations are idempotent, so re-sending after a crash is harmless.
 import { RefineryError, describeError } from '../../core/errors.ts';
 import type { AdminClient } from './admin-client.ts';
 import { awaitBulkOperation, bulkFailure, readJsonlLines, startBulkMutation } from './bulk-operation.ts';
-import { TAGS_ADD, TAGS_REMOVE } from './documents.ts';
+import { TAGS_ADD, TAGS_REMOVE, TAGS_REMOVE_AND_ADD } from './documents.ts';
 import { uploadBulkVariables } from './staged-upload.ts';
 
 export interface TagChange {
@@ -111,4 +112,32 @@ export async function pushTags(client: AdminClient, direction: TagDirection, cha
   if (work.length >= options.bulkThreshold) await pushInBulk(client, direction, work, options, result);
   else await pushOneByOne(client, direction, work, options, result);
   return result;
+}
+
+/** What Shopify answered for each direction of one customer's change: null when confirmed, else why not. */
+export interface CustomerTagOutcome {
+  removeFailure: string | null;
+  addFailure: string | null;
+}
+
+const failureOf = (payload: MutationPayload | null | undefined): string | null =>
+  !payload ? 'no payload' : payload.userErrors.length > 0 ? payload.userErrors.map((e) => e.message).join('; ') : null;
+
+/**
+ * One customer's removals and additions in a single request: both mutations in one document when
+ * both are needed (removals run first), else the one that is. A direction with no tags is
+ * confirmed without a call. Errors of the request itself (throttled, network) are thrown as
+ * AdminClient.request throws them: nothing was confirmed, and re-sending is harmless.
+ */
+export async function changeCustomerTags(client: AdminClient, customerId: string, change: { remove: string[]; add: string[] }): Promise<CustomerTagOutcome> {
+  const { remove, add } = change;
+  if (remove.length > 0 && add.length > 0) {
+    const data = await client.request<Record<string, MutationPayload | null>>('tagsRemoveAndAdd', TAGS_REMOVE_AND_ADD, { id: customerId, remove, add }, { costGuess: 20 });
+    return { removeFailure: failureOf(data.tagsRemove), addFailure: failureOf(data.tagsAdd) };
+  }
+  const direction: TagDirection | null = remove.length > 0 ? 'remove' : add.length > 0 ? 'add' : null;
+  if (direction === null) return { removeFailure: null, addFailure: null };
+  const data = await client.request<Record<string, MutationPayload | null>>(FIELD[direction], DOCUMENT[direction], { id: customerId, tags: direction === 'add' ? add : remove });
+  const failure = failureOf(data[FIELD[direction]]);
+  return direction === 'add' ? { removeFailure: null, addFailure: failure } : { removeFailure: failure, addFailure: null };
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { createLocalCoordination } from '../../app/jobs/coordination.ts';
-import { handleIngest } from '../../app/jobs/handlers.ts';
+import { DEFAULT_COALESCE_MS, handleIngest } from '../../app/jobs/handlers.ts';
 import type { EnqueueOptions, JobData, JobQueue, QueueKind } from '../../app/jobs/job-types.ts';
 import { createLocalShopLock } from '../../app/jobs/shop-lock.ts';
 import { activateWebPixel, pixelSettings, type PixelActivation } from '../../app/pixel/activate-pixel.ts';
@@ -204,7 +204,7 @@ test('a valid batch: 202, stored once, CORS for any storefront, one coalesced in
     queue: { enqueue: async (kind: QueueKind, jobData: unknown, options?: EnqueueOptions) => void scoring.push({ kind, jobData, options }) } as JobQueue,
   };
   assert.deepEqual(await handleIngest(ctx, data), { status: 'stored', personId: `email:${ALICE.email}` });
-  assert.deepEqual(scoring, [{ kind: 'scoring', jobData: { shopId: SHOP_A, personId: `email:${ALICE.email}` }, options: { coalesce: { id: `score|${SHOP_A}|email:${ALICE.email}`, windowMs: 200 } } }]);
+  assert.deepEqual(scoring, [{ kind: 'scoring', jobData: { shopId: SHOP_A, personId: `email:${ALICE.email}` }, options: { coalesce: { id: `score|${SHOP_A}|email:${ALICE.email}`, windowMs: DEFAULT_COALESCE_MS } } }]);
   assert.deepEqual(await handleIngest(ctx, data), { status: 'duplicate' });
   assert.deepEqual(await handleIngest(ctx, { ...data, eventId: 'pixel-other', payload: { customerId: 'gid://shopify/Customer/99999' } }), { status: 'ignored', reason: 'the customer is not synced yet: the next sync scores them' });
 

@@ -1,6 +1,7 @@
 // Real-time adjustment in one process: a webhook for a new order re-scores only that person and
 // writes only their changes to both emulators; duplicates are taken once; an older delivery after
-// a newer one changes nothing; a burst for one person coalesces into one re-score.
+// a newer one changes nothing; a burst for one person coalesces into one re-score; the re-score
+// writes to Shopify itself, and a write that fails there goes to the push queue.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHandlers } from '../../app/jobs/handlers.ts';
@@ -8,6 +9,7 @@ import { createLocalCoordination } from '../../app/jobs/coordination.ts';
 import { createLocalQueue } from '../../app/jobs/local-queue.ts';
 import { createLocalShopLock } from '../../app/jobs/shop-lock.ts';
 import { runSync } from '../../app/sync/run-sync.ts';
+import { computePersonTarget } from '../../app/realtime/person-target.ts';
 import { DEFAULT_TAG_PREFIX } from '../../core/segment-tags.ts';
 import { RFM_SEGMENTS } from '../../core/rfm.ts';
 import { connectPortal, useBothEmulators } from '../support/both-platforms.ts';
@@ -135,6 +137,53 @@ test('a HubSpot contact change re-scores that person: the contact is read back, 
     await queue.idle();
     assert.equal(await h.store.getContact(h.shop, contact.id), null);
     assert.equal((await h.store.getWrittenProperties(h.shop, [contact.id])).size, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('the re-score writes to Shopify at once; a write it cannot do (another write of the person in hand) goes to the push queue', async () => {
+  const { shopify } = emulators;
+  const customers = makeCustomers(60);
+  const h = await startHarness({ emulator: shopify, customers, orders: makeOrders(customers, new Date().toISOString()) });
+  try {
+    const batch = await runSync(h.store, h.deps, { shopId: h.shop, trigger: 'test', pollIntervalMs: 10 });
+    assert.deepEqual(batch.errors, []);
+    const queue = createLocalQueue();
+    const personLock = createLocalShopLock();
+    queue.setHandlers(createHandlers({ store: h.store, deps: h.deps, queue, shopLock: createLocalShopLock(), personLock, ...createLocalCoordination(), coalesceMs: 10 }));
+    const order = (n: number, customer: number) => orderWebhookBody({ orderId: 600_000 + n, customer: { id: customer, email: `person${customer}@example.com` }, at: new Date().toISOString(), total: 80 });
+    const tagsOf = (customer: number) => shopify.customerTags(h.shop, `gid://shopify/Customer/${customer}`).filter((t) => t.startsWith(DEFAULT_TAG_PREFIX)).map((t) => t.slice(DEFAULT_TAG_PREFIX.length)).sort();
+
+    // In the re-score job: no push job, the tags are there when it is done.
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'inline-1', occurredAt: new Date().toISOString(), payload: order(1, 1) });
+    await queue.idle();
+    const first = queue.done.find((d) => d.kind === 'scoring')?.result as { status: string; version: number; shopify?: { status: string } };
+    assert.deepEqual({ status: first.status, shopify: first.shopify?.status }, { status: 'scored', shopify: 'written' });
+    assert.equal(queue.done.filter((d) => d.kind === 'shopifyPush').length, 0);
+    const target1 = await computePersonTarget(h.store, h.shop, 'email:person1@example.com', () => new Date());
+    assert.equal(target1.status, 'scored');
+    if (target1.status === 'scored') assert.deepEqual(tagsOf(1), target1.target.treated);
+
+    // An earlier write of the person still in hand (its lock held): the push job writes this one
+    // once that is done (the queue retries it meanwhile).
+    queue.done.length = 0;
+    let release: () => void = () => {};
+    const held = personLock.withLock(`shopify|${h.shop}|email:person7@example.com`, () => new Promise<void>((resolve) => (release = resolve)));
+    await queue.enqueue('ingest', { shopId: h.shop, source: 'shopify', topic: 'orders/create', eventId: 'inline-2', occurredAt: new Date().toISOString(), payload: order(2, 7) });
+    while (!queue.done.some((d) => d.kind === 'scoring')) await new Promise((r) => setTimeout(r, 10));
+    release();
+    await held;
+    await queue.idle();
+    const second = queue.done.find((d) => d.kind === 'scoring')?.result as { shopify?: { status: string } };
+    assert.equal(second.shopify?.status, 'queued');
+    const pushes = queue.done.filter((d) => d.kind === 'shopifyPush');
+    assert.deepEqual(pushes.map((p) => (p.result as { status: string }).status), ['written']);
+    const target7 = await computePersonTarget(h.store, h.shop, 'email:person7@example.com', () => new Date());
+    assert.equal(target7.status, 'scored');
+    if (target7.status === 'scored') assert.deepEqual(tagsOf(7), target7.target.treated);
+    const written = await h.store.getWrittenMemberships(h.shop, 'shopify', ['gid://shopify/Customer/7']);
+    assert.deepEqual([...written.keys()].sort(), tagsOf(7), 'what was written is recorded');
   } finally {
     await h.close();
   }

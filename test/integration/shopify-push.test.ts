@@ -1,8 +1,9 @@
-// Writing through the real SDK against the emulator: tags (plain and bulk) and native segments.
+// Writing through the real SDK against the emulator: tags (plain, one customer's both ways in one
+// request, and bulk) and native segments.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pushSegments, type KnownSegment } from '../../connectors/shopify/segment-push.ts';
-import { pushTags, type TagChange } from '../../connectors/shopify/tag-push.ts';
+import { changeCustomerTags, pushTags, type TagChange } from '../../connectors/shopify/tag-push.ts';
 import { createShopifyEmulator } from '../emulators/shopify/index.ts';
 import type { ShopifyEmulator } from '../emulators/shopify/types.ts';
 import { startHarness } from '../support/harness.ts';
@@ -17,6 +18,32 @@ after(async () => {
 });
 
 const gid = (n: number) => `gid://shopify/Customer/${n}`;
+
+test("one customer's removals and additions go out in one request, removals first, each confirmed on its own", async () => {
+  const h = await startHarness({ emulator, customers: makeCustomers(3, { tags: () => ['vip', 'refinery:prospects'] }) });
+  try {
+    const client = h.client();
+    const before = h.emulator.stats(h.shop);
+    const both = await changeCustomerTags(client, gid(1), { remove: ['refinery:prospects'], add: ['refinery:new', 'refinery:propensity-high'] });
+    assert.deepEqual(both, { removeFailure: null, addFailure: null });
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(1)).sort(), ['refinery:new', 'refinery:propensity-high', 'vip']);
+    const after = h.emulator.stats(h.shop);
+    assert.equal(after.mutations - before.mutations, 1, 'one request');
+    assert.equal(after.costSpent - before.costSpent, 20, 'priced as its two mutation fields');
+    // One direction alone is the plain mutation (10 points); nothing to change, no request.
+    assert.deepEqual(await changeCustomerTags(client, gid(2), { remove: [], add: ['refinery:loyal'] }), { removeFailure: null, addFailure: null });
+    assert.equal(h.emulator.stats(h.shop).costSpent - after.costSpent, 10);
+    assert.deepEqual(await changeCustomerTags(client, gid(2), { remove: [], add: [] }), { removeFailure: null, addFailure: null });
+    assert.equal(h.emulator.stats(h.shop).mutations - after.mutations, 1);
+    // A refusal is per direction: here the addition (a tag over 255 characters), not the removal.
+    const refused = await changeCustomerTags(client, gid(3), { remove: ['refinery:prospects'], add: ['x'.repeat(300)] });
+    assert.equal(refused.removeFailure, null);
+    assert.match(refused.addFailure ?? '', /too long/);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(3)), ['vip']);
+  } finally {
+    await h.close();
+  }
+});
 
 test('few changes go out as single tagsAdd / tagsRemove calls and leave other tags alone', async () => {
   const h = await startHarness({ emulator, customers: makeCustomers(5, { tags: () => ['vip', 'wholesale'] }) });

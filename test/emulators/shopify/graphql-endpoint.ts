@@ -2,7 +2,7 @@
 // from the shop's bucket (or answer THROTTLED), execute, refund the unused points, and answer
 // with Shopify's extensions.cost.
 import { GraphQLError, Kind, execute, getOperationAST, getVariableValues, parse, validate } from 'graphql';
-import type { DocumentNode, OperationDefinitionNode, GraphQLFieldResolver, GraphQLObjectType, GraphQLTypeResolver } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode, GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema, GraphQLTypeResolver } from 'graphql';
 import { createContext } from './context.ts';
 import type { EmulatorCore, RequestContext } from './context.ts';
 import { MAX_QUERY_COST, actualFieldCost, requestedCost } from './cost.ts';
@@ -46,6 +46,34 @@ function classify(shop: ShopState, operation: OperationDefinitionNode): void {
   else shop.stats.mutations++;
 }
 
+interface CheckedDocument {
+  document: DocumentNode;
+  validationErrors: readonly GraphQLError[];
+}
+
+/**
+ * Parsed and validated documents by text, per schema: clients send the same few documents over and
+ * over, and validating against the full Admin schema is most of a request's cost. The outcome of
+ * parse and validate depends on the text and the schema only, so a cached one is the same answer.
+ */
+const DOCUMENT_CACHE_SIZE = 500;
+const checkedDocuments = new WeakMap<GraphQLSchema, Map<string, CheckedDocument>>();
+
+function checkedDocument(schema: GraphQLSchema, text: string): CheckedDocument {
+  let cache = checkedDocuments.get(schema);
+  if (!cache) {
+    cache = new Map();
+    checkedDocuments.set(schema, cache);
+  }
+  const known = cache.get(text);
+  if (known) return known;
+  const document = parse(text);
+  const checked = { document, validationErrors: validate(schema, document) };
+  if (cache.size >= DOCUMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(text, checked);
+  return checked;
+}
+
 export function handleGraphql(core: EmulatorCore, shop: ShopState, payload: unknown): HandlerResult {
   const body = (payload ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
   if (typeof body.query !== 'string' || body.query.trim() === '') {
@@ -54,14 +82,14 @@ export function handleGraphql(core: EmulatorCore, shop: ShopState, payload: unkn
   }
   const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
   const rawVariables = body.variables !== null && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
-  let document: DocumentNode;
+  let checked: CheckedDocument;
   try {
-    document = parse(body.query);
+    checked = checkedDocument(core.schema, body.query);
   } catch (error) {
     if (error instanceof GraphQLError) return errorResult(shop, [formatGraphQLError(error, 'syntaxError')]);
     throw error;
   }
-  const validationErrors = validate(core.schema, document);
+  const { document, validationErrors } = checked;
   if (validationErrors.length > 0) return errorResult(shop, validationErrors.map((e) => formatGraphQLError(e, 'validationError')));
   const operation = getOperationAST(document, operationName);
   if (!operation) {
