@@ -95,7 +95,6 @@ export function summariseStorefront(
   const gapMs = policy.sessionGapMinutes * 60_000;
   const abandonMs = policy.abandonAfterMinutes * 60_000;
   const lastSeen = new Map<string, number>();
-  const lastCheckout = new Map<string, number>();
   let visits = 0;
   let pageViews = 0;
   let productViews = 0;
@@ -123,16 +122,14 @@ export function summariseStorefront(
         if (e.at > lastPurchase) cartAdds += 1;
         break;
       case 'checkout_started': {
-        const previous = lastCheckout.get(e.clientId);
+        const previous = openCheckout.get(e.clientId);
         // A new checkout, or the same one started again: it is measured from its latest start.
         if (previous === undefined || e.at - previous >= abandonMs) closeCheckout(e.clientId);
         openCheckout.set(e.clientId, e.at);
-        lastCheckout.set(e.clientId, e.at);
         break;
       }
       case 'checkout_completed':
         openCheckout.delete(e.clientId);
-        lastCheckout.delete(e.clientId);
         break;
       default:
         break;
