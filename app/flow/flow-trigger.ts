@@ -16,6 +16,7 @@ import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
 import { FLOW_TRIGGER_RECEIVE } from '../../connectors/shopify/documents.ts';
 import type { FlowTriggerJob, JobQueue } from '../jobs/job-types.ts';
 import type { Store } from '../store/store.ts';
+import { flowTriggerInUse } from './flow-lifecycle.ts';
 
 /** The trigger extension's handle (extensions/flow-customer-entered-segment/shopify.extension.toml). */
 export const FLOW_TRIGGER_HANDLE = 'customer-entered-segment';
@@ -53,6 +54,14 @@ export interface FlowDispatchResult {
 export async function hasFlowBaseline(store: Store, shopId: string): Promise<boolean> {
   const state = await store.getModelState(shopId, FLOW_BASELINE_STATE);
   return typeof state === 'object' && state !== null;
+}
+
+/**
+ * Whether a write-back's started memberships fire triggers: the shop's baseline write-back is done
+ * and Flow said a workflow uses the trigger (app/flow/flow-lifecycle.ts).
+ */
+export async function firesFlowTriggers(store: Store, shopId: string): Promise<boolean> {
+  return (await hasFlowBaseline(store, shopId)) && (await flowTriggerInUse(store, shopId));
 }
 
 export async function recordFlowBaseline(store: Store, shopId: string, runId: string, at: string): Promise<void> {

@@ -25,8 +25,7 @@ import { writePersonToShopify } from '../realtime/shopify-person-write.ts';
 import type { Handlers } from './bull-queues.ts';
 import type { EventLedger, PersonVersions } from './coordination.ts';
 import type { FlowTriggerJob, IngestJob, JobQueue, PushJob, ScoringJob } from './job-types.ts';
-import { flowTriggerInUse } from '../flow/flow-lifecycle.ts';
-import { flowTriggerJobId, flowTriggerJobs, hasFlowBaseline, sendFlowTrigger, type MembershipStart } from '../flow/flow-trigger.ts';
+import { flowTriggerJobId, flowTriggerJobs, firesFlowTriggers, sendFlowTrigger, type MembershipStart } from '../flow/flow-trigger.ts';
 import type { PlatformClientFactory, PlatformClients } from '../sync/platform-clients.ts';
 import { clientsWithSettings, createCachedPlatformClients } from './platform-client-cache.ts';
 import type { ShopLock } from './shop-lock.ts';
@@ -258,7 +257,7 @@ function writeShopifyPush(ctx: HandlerContext, clients: PlatformClients, job: Pu
   return ctx.personLock.withLock(`shopify|${job.shopId}|${job.personId}`, async () => {
     if (!known.latest && (await ctx.versions.latest(job.shopId, job.personId)) > job.version) return { status: 'superseded' };
     const entered: MembershipStart[] = [];
-    const onStarted = (await hasFlowBaseline(ctx.store, job.shopId)) && (await flowTriggerInUse(ctx.store, job.shopId)) ? (rows: readonly MembershipStart[]) => void entered.push(...rows) : undefined;
+    const onStarted = (await firesFlowTriggers(ctx.store, job.shopId)) ? (rows: readonly MembershipStart[]) => void entered.push(...rows) : undefined;
     const result = await writePersonToShopify(ctx.store, clients.shopify, clients.settings, job.target, ctx.deps.now, onStarted);
     if (entered.length > 0) {
       // The write is done and recorded: a trigger that cannot be queued is logged, not retried

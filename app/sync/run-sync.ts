@@ -15,8 +15,7 @@ import { pullShopify } from './pull-shopify.ts';
 import { pushHubSpot } from './push-hubspot.ts';
 import { pushShopify } from './push-shopify.ts';
 import type { SyncDeps, SyncOptions, SyncReport } from './sync-types.ts';
-import { flowTriggerInUse } from '../flow/flow-lifecycle.ts';
-import { dispatchFlowTriggers, flowTriggerJobs, hasFlowBaseline, recordFlowBaseline, type MembershipStart } from '../flow/flow-trigger.ts';
+import { dispatchFlowTriggers, firesFlowTriggers, flowTriggerJobs, recordFlowBaseline, type MembershipStart } from '../flow/flow-trigger.ts';
 
 export const DEFAULT_BULK_THRESHOLD = 100;
 export const DEFAULT_PAGE_SIZE = 2000;
@@ -118,7 +117,7 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
     deps.progress('push', 'writing tag and segment changes to Shopify');
     definitions = refined.definitions;
     // Triggers only once a first write-back has set the baseline, and only where a workflow uses them.
-    const flowBaseline = (await hasFlowBaseline(store, options.shopId)) && (await flowTriggerInUse(store, options.shopId));
+    const firing = await firesFlowTriggers(store, options.shopId);
     const pushed = await pushShopify(store, options.shopId, client, shopifyMemberships(split.treated, computed.identity.index), computed.tagCounts, refined.definitions, {
       tagPrefix: settings.tagPrefix,
       bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
@@ -126,10 +125,10 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
       runLabel: run.id,
       now: deps.now,
       progress: deps.progress,
-      ...(flowBaseline ? { onStarted: (rows: ReadonlyArray<MembershipStart>) => { for (const row of rows) entered.push(row); } } : {}),
+      ...(firing ? { onStarted: (rows: ReadonlyArray<MembershipStart>) => { for (const row of rows) entered.push(row); } } : {}),
     });
     // From now on memberships that start are "entered" (the initial load was this push).
-    if (!flowBaseline) await recordFlowBaseline(store, options.shopId, run.id, deps.now().toISOString());
+    if (!firing) await recordFlowBaseline(store, options.shopId, run.id, deps.now().toISOString());
     report.wrote.shopify = {
       ...report.wrote.shopify,
       tagsAdded: pushed.tagsAdded,
