@@ -15,7 +15,6 @@
 //    the job the run id is released and the answer is 500, so that Flow's retry is taken.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
 import { describeError } from '../../core/errors.ts';
 import { personIdOfCustomer } from '../jobs/handlers.ts';
 import type { JobQueue } from '../jobs/job-types.ts';
@@ -23,6 +22,7 @@ import type { Store } from '../store/store.ts';
 import { WEBHOOK_POLICY } from '../webhooks/shopify-webhook.ts';
 import { knownShopOrAnswer } from '../server/known-shop.ts';
 import { FLOW_LIFECYCLE_PATH, flowLifecycleHandler } from './flow-lifecycle.ts';
+import { parseFlowJson, verifiedFlowBody } from './flow-request.ts';
 
 /** The action extension's handle (extensions/flow-rescore-customer/shopify.extension.toml). */
 export const FLOW_RESCORE_HANDLE = 'rescore-customer';
@@ -56,16 +56,8 @@ export type FlowActionParse = { ok: true; request: FlowActionRequest } | { ok: f
 
 /** Parses a verified body; expected failures are values. */
 export function parseFlowActionBody(raw: Buffer | string): FlowActionParse {
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'the body is not JSON' };
-  }
-  const parsed = FlowActionBody.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, reason: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
-  }
+  const parsed = parseFlowJson(raw, FlowActionBody);
+  if (!parsed.ok) return parsed;
   if (parsed.data.handle !== undefined && parsed.data.handle !== FLOW_RESCORE_HANDLE) {
     return { ok: false, reason: `this endpoint runs the ${FLOW_RESCORE_HANDLE} action, not ${parsed.data.handle.slice(0, 60)}` };
   }
@@ -82,11 +74,8 @@ export interface FlowActionOptions {
 
 export function flowRescoreHandler(options: FlowActionOptions) {
   return async (req: Request, res: Response): Promise<void> => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!options.shopifyApiSecret || !verifyShopifyWebhookHmac(body, req.get(SHOPIFY_WEBHOOK_HEADERS.hmac) ?? undefined, options.shopifyApiSecret)) {
-      res.status(401).json({ error: 'the request signature does not match' });
-      return;
-    }
+    const body = verifiedFlowBody(req, res, options.shopifyApiSecret);
+    if (body === null) return;
     const parsed = parseFlowActionBody(body);
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.reason });

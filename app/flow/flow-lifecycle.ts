@@ -6,9 +6,9 @@
 // unless the app answers promptly with a 2xx.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { SHOPIFY_WEBHOOK_HEADERS, verifyShopifyWebhookHmac } from '../../connectors/shopify/webhook-payloads.ts';
 import type { Store } from '../store/store.ts';
 import { knownShopOrAnswer } from '../server/known-shop.ts';
+import { parseFlowJson, verifiedFlowBody } from './flow-request.ts';
 
 export const FLOW_LIFECYCLE_PATH = '/flow/trigger-lifecycle';
 /** Model state holding the latest lifecycle answer of a shop. */
@@ -49,21 +49,11 @@ export async function recordFlowUsage(store: Store, shopId: string, usage: FlowU
 
 export function flowLifecycleHandler(options: { store: Store; shopifyApiSecret: string | null; now: () => Date }) {
   return async (req: Request, res: Response): Promise<void> => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!options.shopifyApiSecret || !verifyShopifyWebhookHmac(body, req.get(SHOPIFY_WEBHOOK_HEADERS.hmac) ?? undefined, options.shopifyApiSecret)) {
-      res.status(401).json({ error: 'the request signature does not match' });
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      res.status(400).json({ error: 'the body is not JSON' });
-      return;
-    }
-    const parsed = LifecycleBody.safeParse(json);
-    if (!parsed.success) {
-      res.status(400).json({ error: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    const body = verifiedFlowBody(req, res, options.shopifyApiSecret);
+    if (body === null) return;
+    const parsed = parseFlowJson(body, LifecycleBody);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.reason });
       return;
     }
     const shopId = await knownShopOrAnswer(options.store, parsed.data.shopify_domain, res);
