@@ -14,14 +14,14 @@ import type { Person } from '../identity.ts';
 import { MS_PER_DAY, toEpochMs } from '../instant.ts';
 import type { Memberships, SegmentDefinition } from '../model.ts';
 import type { FeatureRow as PredictRow } from '../predict/feature-rows.ts';
-import { predictFromOrders, scoreProbabilities, type OrderEvent, type PredictionTarget } from '../predict/time-split.ts';
+import { predictFromOrders, type OrderEvent, type PredictionTarget } from '../predict/time-split.ts';
 import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS, RFM_SEGMENTS, rfmMemberships, type RfmScore } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule, type RuleRecord } from '../rules/index.ts';
 import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
 import { rfmBoundaries } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
-import { tierCutoffs, tierOf as tierAt, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
+import { scoreWithKept, tierCutoffs, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
 import {
   churnDefinition,
   churnKey,
@@ -192,15 +192,14 @@ function keptPredictionStep(
   if (c.kind === 'base-rate') return { status: 'skipped', reason: 'the kept model is the base rate' };
   // The same people as a training run scores: those who had bought by the date.
   const rows = rowsKnownAt(input.featuresNow, input.orders, toEpochMs(input.asOf, 'asOf'));
-  const probabilities = scoreProbabilities(kept.model, rows);
+  const results = scoreWithKept(kept, rows);
   const tiers: Record<Tier, number> = { high: 0, medium: 0, low: 0 };
   let scored = 0;
   rows.forEach((row, i) => {
-    const p = roundOrNull(probabilities[i], 4);
-    if (p === null) return;
-    const tier = tierAt(p, kept.cutoffs);
-    apply(row.id, p, tier);
-    tiers[tier] += 1;
+    const result = results[i];
+    if (!result) return;
+    apply(row.id, result.probability, result.tier);
+    tiers[result.tier] += 1;
     scored += 1;
   });
   keep(kept);

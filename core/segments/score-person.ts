@@ -8,14 +8,14 @@ import type { CustomerAggregate } from '../customer-aggregate.ts';
 import type { FeatureName } from '../features/feature-names.ts';
 import type { Person } from '../identity.ts';
 import { MS_PER_DAY, toEpochMs } from '../instant.ts';
-import { scoreProbabilities } from '../predict/time-split.ts';
+import type { Tier } from '../predict/tiers.ts';
 import { RFM_GROUPS } from '../rfm.ts';
 import { compileRule, DEFAULT_CATALOGUE, parseRule } from '../rules/index.ts';
-import { applyClv, emptyScores, purchaseSummaryOf, roundOrNull, type PersonScores } from './person-scores.ts';
+import { applyClv, emptyScores, purchaseSummaryOf, type PersonScores } from './person-scores.ts';
 import type { PersonOrderHistory, StoredRule } from './refine.ts';
 import { scoreRfmAgainst } from './rfm-boundaries.ts';
 import { ruleRecordOf } from './rule-record.ts';
-import { tierOf, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
+import { scoreWithKept, type KeptModel, type ScoringSnapshot } from './scoring-snapshot.ts';
 import { churnKey, microKey, propensityKey, ruleSegmentKey } from './segment-definitions.ts';
 
 export interface PersonData {
@@ -38,10 +38,9 @@ export interface PersonRescore {
   ruleErrors: Array<{ key: string; error: string }>;
 }
 
-function predict(kept: KeptModel | null, id: string, features: PersonData['features']): { p: number; tier: ReturnType<typeof tierOf> } | null {
-  if (!kept) return null;
-  const p = roundOrNull(scoreProbabilities(kept.model, [{ id, features: features as Record<string, number | null> }])[0], 4);
-  return p === null ? null : { p, tier: tierOf(p, kept.cutoffs) };
+function predict(kept: KeptModel | null, id: string, features: PersonData['features']): { p: number; tier: Tier } | null {
+  const result = kept ? scoreWithKept(kept, [{ id, features: features as Record<string, number | null> }])[0] : null;
+  return result ? { p: result.probability, tier: result.tier } : null;
 }
 
 export function rescorePerson(snapshot: ScoringSnapshot, data: PersonData, rules: readonly StoredRule[], asOf: string): PersonRescore {

@@ -4,8 +4,10 @@
 // which micro-segments exist. Plain data: stored as JSON, read back by the real-time scorer.
 import type { ClusterModel } from '../clusters/cluster-model.ts';
 import type { ClvModels } from '../clv/clv.ts';
-import type { TimeSplitModel } from '../predict/time-split.ts';
+import type { FeatureRow } from '../predict/feature-rows.ts';
+import { scoreProbabilities, type TimeSplitModel } from '../predict/time-split.ts';
 import type { Tier } from '../predict/tiers.ts';
+import { roundOrNull } from './person-scores.ts';
 import type { RfmBoundaries } from './rfm-boundaries.ts';
 
 /** The lowest probability that got each tier in the batch; null when nobody got it. */
@@ -50,6 +52,18 @@ export function tierCutoffs(scored: Iterable<{ probability: number; tier: Tier }
     if (current === null || probability < current) out[tier] = probability;
   }
   return out;
+}
+
+/**
+ * A kept model's probabilities for rows (rounded to 4 places, as written) with their tiers at the
+ * kept cutoffs; null where no probability comes out. The batch with kept models and the real-time
+ * scorer both score through this.
+ */
+export function scoreWithKept(kept: KeptModel, rows: readonly FeatureRow[]): Array<{ probability: number; tier: Tier } | null> {
+  return Array.from(scoreProbabilities(kept.model, rows), (raw) => {
+    const probability = roundOrNull(raw, 4);
+    return probability === null ? null : { probability, tier: tierOf(probability, kept.cutoffs) };
+  });
 }
 
 /** The tier of a probability against batch cutoffs: the same tier a batch peer with it got. */

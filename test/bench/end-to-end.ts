@@ -137,7 +137,8 @@ function stageClock() {
  * membership change.
  */
 function perCustomerCost(report: SyncReport, changedCustomers: number): RunFigures['perCustomer'] {
-  const reads = report.read.customers + report.read.customers;
+  // A customer query and an orders query per customer.
+  const reads = 2 * report.read.customers;
   const writes = changedCustomers;
   const hubspot = report.read.hubspot.contacts + report.wrote.hubspot.contactsUpserted + report.wrote.hubspot.membershipsAdded + report.wrote.hubspot.membershipsRemoved;
   return { shopifyCalls: reads + writes, shopifyCostPoints: report.read.customers * 12 + writes * 10, hubspotRequests: hubspot };
