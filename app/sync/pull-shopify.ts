@@ -6,6 +6,7 @@ import type { ConnectorStream } from '../../connectors/shopify/stream.ts';
 import { customersStream, ordersStream } from '../../connectors/shopify/streams.ts';
 import { loadSuppression } from '../privacy/suppression.ts';
 import type { Store } from '../store/store.ts';
+import { sideBySide } from './side-by-side.ts';
 
 export interface PullResult {
   customers: number;
@@ -43,13 +44,19 @@ async function pullStream<T extends Customer | Order>(
   return { read, mode };
 }
 
+/**
+ * Customers and orders are exported side by side: API 2026-01 and later run up to five bulk
+ * queries per shop at once, and the customers can be stored while the orders export still runs.
+ */
 export async function pullShopify(
   store: Store,
   shopId: string,
   client: AdminClient,
   options: { full: boolean; pageSize: number; pollIntervalMs?: number; progress: (stage: string, message: string) => void },
 ): Promise<PullResult> {
-  const customers = await pullStream(store, shopId, client, customersStream, options);
-  const orders = await pullStream(store, shopId, client, ordersStream, options);
+  const [customers, orders] = await sideBySide([
+    () => pullStream(store, shopId, client, customersStream, options),
+    () => pullStream(store, shopId, client, ordersStream, options),
+  ]);
   return { customers: customers.read, orders: orders.read, mode: { customers: customers.mode, orders: orders.mode } };
 }

@@ -14,6 +14,7 @@ import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
 import { pushHubSpot } from './push-hubspot.ts';
 import { pushShopify } from './push-shopify.ts';
+import { sideBySide } from './side-by-side.ts';
 import type { SyncDeps, SyncOptions, SyncReport } from './sync-types.ts';
 import { dispatchFlowTriggers, firesFlowTriggers, flowTriggerJobs, recordFlowBaseline, type MembershipStart } from '../flow/flow-trigger.ts';
 
@@ -60,17 +61,16 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
   const entered: MembershipStart[] = [];
   let definitions: ReadonlyArray<{ key: string; name: string }> = [];
   try {
-    deps.progress('pull', 'reading customers and orders from Shopify');
-    const pulled = await pullShopify(store, options.shopId, client, {
-      full: options.full ?? false,
-      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-      pollIntervalMs: options.pollIntervalMs,
-      progress: deps.progress,
-    });
+    // Shopify and HubSpot are read side by side: the HubSpot read mostly waits on its request
+    // window, which the Shopify exports fill.
+    deps.progress('pull', `reading customers and orders from Shopify${hubspot ? ' and contacts from HubSpot' : ''}`);
+    const full = options.full ?? false;
+    const [pulled, contacts] = await sideBySide([
+      () => pullShopify(store, options.shopId, client, { full, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE, pollIntervalMs: options.pollIntervalMs, progress: deps.progress }),
+      async () => (hubspot ? pullHubSpot(store, options.shopId, hubspot, { full, progress: deps.progress }) : null),
+    ]);
     report.read = { ...report.read, customers: pulled.customers, orders: pulled.orders, mode: pulled.mode };
-    if (hubspot) {
-      deps.progress('pull', 'reading contacts from HubSpot');
-      const contacts = await pullHubSpot(store, options.shopId, hubspot, { full: options.full ?? false, progress: deps.progress });
+    if (contacts) {
       report.read.hubspot = { connected: true, contacts: contacts.contacts, mode: contacts.mode, skipped: contacts.skipped.length };
       for (const s of contacts.skipped) report.errors.push({ code: 'CONTACT_SKIPPED', message: `HubSpot contact ${s.id}: ${s.reason}` });
     }

@@ -40,7 +40,11 @@ export async function benchBulkPull(options: { orders: number; customers: number
     const started = performance.now();
     let saved = 0;
     let nextReport = 100_000;
-    for await (const page of ordersStream.pull({ client, full: true, pageSize: 2000, pollIntervalMs: 200 }, null)) {
+    // The export's own progress (started, running with n objects, completed) with the time it came.
+    const onProgress = (_stream: string, message: string) => {
+      if (!message.includes('lines saved')) options.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: ${message}`);
+    };
+    for await (const page of ordersStream.pull({ client, full: true, pageSize: 2000, pollIntervalMs: 200, onProgress }, null)) {
       await store.savePage(shop, { orders: page.records, checkpoint: { stream: ordersStream.name, value: page.checkpoint } });
       saved += page.records.length;
       if (saved >= nextReport) {

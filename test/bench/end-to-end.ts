@@ -83,9 +83,10 @@ const STEP_STAGES: Record<string, string> = {
 
 /** Which bench stage a sync progress event belongs to. */
 function stageOf(progressStage: string, message: string): string | null {
-  if (progressStage === 'pull' && message.includes('HubSpot')) return 'pull HubSpot';
-  if (progressStage === 'pull' || progressStage.startsWith('shopify.customers') || progressStage.startsWith('shopify.orders')) return 'pull Shopify (bulk) + store';
-  if (progressStage.startsWith('hubspot.contacts')) return 'pull HubSpot';
+  // Shopify's exports and HubSpot's contacts are read side by side: one stage.
+  if (progressStage === 'pull' || progressStage.startsWith('shopify.customers') || progressStage.startsWith('shopify.orders') || progressStage.startsWith('hubspot.contacts')) {
+    return 'pull Shopify (bulk) + HubSpot + store';
+  }
   if (progressStage === 'segment') return STEP_STAGES[message] ?? 'read store, people, features';
   if (progressStage === 'push' && message.includes('HubSpot')) return 'write-back HubSpot';
   if (progressStage === 'push' || progressStage.startsWith('shopify.')) return 'write-back Shopify';
