@@ -8,7 +8,7 @@ import { splitMemberships } from '../../core/holdout/holdout.ts';
 import { shopifyMemberships } from '../../core/identity.ts';
 import { createPlatformClients } from './platform-clients.ts';
 import type { Store } from '../store/store.ts';
-import { CLUSTER_MODEL_STATE, computeSegments, REFINE_STEP_MESSAGES, SCORING_SNAPSHOT_STATE } from './compute-segments.ts';
+import { CLUSTER_MODEL_STATE, computeSegments, REFINE_STEP_MESSAGES, SCORING_SNAPSHOT_STATE, type ComputedSegments } from './compute-segments.ts';
 import { ensureHoldoutSettings, recordCohorts } from './holdout-cohorts.ts';
 import { pullHubSpot } from './pull-hubspot.ts';
 import { pullShopify } from './pull-shopify.ts';
@@ -51,6 +51,48 @@ function emptyReport(shopId: string, runId: string, asOf: string, hubspotConnect
   };
 }
 
+/**
+ * The segment stage: people, features, models and segments, reported and saved. Answers only what
+ * the write-back needs, so that the feature tables and order histories (most of the compute stage's
+ * memory) can be collected before the write-back builds its own.
+ */
+async function segmentAndSave(
+  store: Store,
+  shopId: string,
+  asOf: string,
+  full: boolean,
+  deps: SyncDeps,
+  report: SyncReport,
+): Promise<Pick<ComputedSegments, 'identity' | 'memberships' | 'tagCounts' | 'refined'>> {
+  deps.progress('segment', 'resolving people and scoring them');
+  const computed = await computeSegments(store, shopId, asOf, { retrain: full, onStep: (step) => deps.progress('segment', REFINE_STEP_MESSAGES[step] ?? step) });
+  report.models = computed.models;
+  const identity = computed.identity.report;
+  report.people = {
+    total: identity.people,
+    onBothPlatforms: computed.identity.people.filter((p) => p.hubspotContactId !== null && p.shopifyCustomerIds.length > 0).length,
+    contactsWithoutEmail: identity.contactsWithoutEmail,
+    duplicateEmailContacts: identity.duplicateEmailContacts,
+  };
+  report.segments = computed.summary.segments;
+  const refined = computed.refined;
+  report.refinement = refined.report;
+  const definitionOf = new Map(refined.definitions.map((d) => [d.key, d]));
+  await store.saveSegmentSnapshot(
+    shopId,
+    computed.summary.segments.map((row) => ({
+      definition: definitionOf.get(row.key) ?? { key: row.key, name: row.name, kind: 'rule', description: '' },
+      size: row.size,
+      revenue: row.revenue,
+      revenueShare: row.revenueShare,
+      computedAt: asOf,
+    })),
+  );
+  if (refined.clusterModel) await store.saveModelState(shopId, CLUSTER_MODEL_STATE, refined.clusterModel, deps.now().toISOString());
+  await store.saveModelState(shopId, SCORING_SNAPSHOT_STATE, refined.snapshot, deps.now().toISOString());
+  return { identity: computed.identity, memberships: computed.memberships, tagCounts: computed.tagCounts, refined };
+}
+
 export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const started = deps.now();
   const { settings, shopify: client, hubspot } = await createPlatformClients(store, deps)(options.shopId);
@@ -77,32 +119,8 @@ export async function runSync(store: Store, deps: SyncDeps, options: SyncOptions
 
     const pruned = await store.deletePixelEventsBefore(options.shopId, new Date(deps.now().getTime() - PIXEL_RETENTION_DAYS * MS_PER_DAY).toISOString());
     if (pruned > 0) deps.progress('segment', `deleted ${pruned} storefront events older than ${PIXEL_RETENTION_DAYS} days`);
-    deps.progress('segment', 'resolving people and scoring them');
-    const computed = await computeSegments(store, options.shopId, asOf, { retrain: options.full ?? false, onStep: (step) => deps.progress('segment', REFINE_STEP_MESSAGES[step] ?? step) });
-    report.models = computed.models;
-    const identity = computed.identity.report;
-    report.people = {
-      total: identity.people,
-      onBothPlatforms: computed.identity.people.filter((p) => p.hubspotContactId !== null && p.shopifyCustomerIds.length > 0).length,
-      contactsWithoutEmail: identity.contactsWithoutEmail,
-      duplicateEmailContacts: identity.duplicateEmailContacts,
-    };
-    report.segments = computed.summary.segments;
+    const computed = await segmentAndSave(store, options.shopId, asOf, options.full ?? false, deps, report);
     const refined = computed.refined;
-    report.refinement = refined.report;
-    const definitionOf = new Map(refined.definitions.map((d) => [d.key, d]));
-    await store.saveSegmentSnapshot(
-      options.shopId,
-      computed.summary.segments.map((row) => ({
-        definition: definitionOf.get(row.key) ?? { key: row.key, name: row.name, kind: 'rule', description: '' },
-        size: row.size,
-        revenue: row.revenue,
-        revenueShare: row.revenueShare,
-        computedAt: asOf,
-      })),
-    );
-    if (refined.clusterModel) await store.saveModelState(options.shopId, CLUSTER_MODEL_STATE, refined.clusterModel, deps.now().toISOString());
-    await store.saveModelState(options.shopId, SCORING_SNAPSHOT_STATE, refined.snapshot, deps.now().toISOString());
 
     // Holdouts: a deterministic share of each segment is kept out of every write-back. Under the
     // 'subscribed-only' consent policy, people without marketing consent are not written at all

@@ -26,6 +26,7 @@ interface SearchFilter {
 }
 
 interface SearchPage {
+  total?: number;
   results: unknown[];
   paging?: { next?: { after?: string } };
 }
@@ -50,7 +51,14 @@ function toContacts(results: unknown[], ctx: ContactPullContext): Contact[] {
   return contacts;
 }
 
-async function* fullRead(ctx: ContactPullContext, after: string | null, startedAt: string): AsyncGenerator<StreamPage<Contact>> {
+/** How far before a full read's start later reads look back: our clock against HubSpot's. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Reads every contact through the list. Later reads take what changed since `startedAt` minus
+ * `skewMs`; a read that knows HubSpot's own time at its start passes a smaller margin.
+ */
+async function* fullRead(ctx: ContactPullContext, after: string | null, startedAt: string, skewMs = CLOCK_SKEW_MS): AsyncGenerator<StreamPage<Contact>> {
   let cursor = after;
   let read = 0;
   for (;;) {
@@ -63,7 +71,7 @@ async function* fullRead(ctx: ContactPullContext, after: string | null, startedA
     ctx.onProgress?.(NAME, `${read} contacts read`);
     if (next === null) {
       // Done: later reads take what changed since the full read began (minus skew).
-      const since = new Date(Date.parse(startedAt) - 5 * 60_000).toISOString();
+      const since = new Date(Date.parse(startedAt) - skewMs).toISOString();
       yield { records, checkpoint: formatContactCheckpoint({ mode: 'incremental', since }) };
       return;
     }
@@ -72,15 +80,22 @@ async function* fullRead(ctx: ContactPullContext, after: string | null, startedA
   }
 }
 
-async function search(ctx: ContactPullContext, filterGroups: Array<{ filters: SearchFilter[] }>, sortBy: string, after: string | undefined): Promise<SearchPage> {
+async function search(
+  ctx: ContactPullContext,
+  filterGroups: Array<{ filters: SearchFilter[] }>,
+  sortBy: string,
+  after: string | undefined,
+  limit: number = HUBSPOT_LIMITS.searchPageSize,
+  direction: 'ASCENDING' | 'DESCENDING' = 'ASCENDING',
+): Promise<SearchPage> {
   return ctx.client.call(
     'contacts search',
     (sdk) =>
       sdk.crm.contacts.searchApi.doSearch({
         filterGroups,
-        sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }],
+        sorts: [{ propertyName: sortBy, direction }],
         properties: [...CONTACT_PROPERTIES],
-        limit: HUBSPOT_LIMITS.searchPageSize,
+        limit,
         after,
       } as never) as Promise<SearchPage>,
     { search: true },
@@ -102,12 +117,35 @@ async function* searchPages(ctx: ContactPullContext, filterGroups: Array<{ filte
   }
 }
 
+const changedSince = (since: string) => [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE' as const, value: ms(since) }] }];
+
+/**
+ * Whether reading every contact is quicker than searching the changed ones. Search pages hold 200
+ * contacts at a few searches a second; list pages hold 100 at the portal's whole request rate. So
+ * when most contacts changed (our own property writes of the last run modify every contact they
+ * touch), the list wins: at 250 requests per 10 s, once more than 40 % changed. Two one-result
+ * searches find out, the second only when the changes fill more than one search page. The first
+ * also gives the latest modification time, HubSpot's own clock at the start of the read.
+ */
+async function fullReadIsQuicker(ctx: ContactPullContext, since: string): Promise<{ quicker: false } | { quicker: true; changed: number; all: number; latest: string }> {
+  const probe = await search(ctx, changedSince(since), 'lastmodifieddate', undefined, 1, 'DESCENDING');
+  const changed = probe.total ?? 0;
+  if (changed <= HUBSPOT_LIMITS.searchPageSize) return { quicker: false };
+  const latest = toContacts(probe.results, ctx)[0]?.updatedAt;
+  if (latest === undefined) return { quicker: false };
+  const all = (await search(ctx, [], 'hs_object_id', undefined, 1)).total ?? 0;
+  const { requestsPerTenSeconds, searchRequestsPerSecond } = ctx.client.rates;
+  const searchSeconds = changed / (HUBSPOT_LIMITS.searchPageSize * searchRequestsPerSecond);
+  const listSeconds = all / ((HUBSPOT_LIMITS.listPageSize * requestsPerTenSeconds) / 10);
+  return listSeconds < searchSeconds ? { quicker: true, changed, all, latest } : { quicker: false };
+}
+
 async function* incrementalRead(ctx: ContactPullContext, since: string): AsyncGenerator<StreamPage<Contact>> {
   let windowStart = since;
   let read = 0;
   for (;;) {
     let last: Contact | undefined;
-    const pages = searchPages(ctx, [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: ms(windowStart) }] }], 'lastmodifieddate');
+    const pages = searchPages(ctx, changedSince(windowStart), 'lastmodifieddate');
     let result = await pages.next();
     while (!result.done) {
       const records = result.value;
@@ -165,6 +203,16 @@ export const contactsStream: Stream<Contact, ContactPullContext> = {
       return;
     }
     if (Number.isNaN(Date.parse(checkpoint.since))) throw new RefineryError('STORE', `hubspot.contacts checkpoint has a bad date: ${checkpoint.since}`);
+    const choice = await fullReadIsQuicker(ctx, checkpoint.since);
+    if (choice.quicker) {
+      // A full read restarts from the first contact; its own checkpoints resume it if interrupted
+      // (with the usual 5-minute margin then).
+      ctx.onProgress?.(NAME, `${choice.changed} of ${choice.all} contacts changed since ${checkpoint.since}: reading them all is quicker than searching`);
+      // From HubSpot's latest modification time (1 s margin) rather than our clock's 5 minutes, so
+      // that the next read does not take the same contacts again.
+      yield* fullRead(ctx, null, choice.latest, 1000);
+      return;
+    }
     yield* incrementalRead(ctx, checkpoint.since);
   },
 };

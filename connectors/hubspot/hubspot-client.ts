@@ -41,6 +41,8 @@ export interface HubSpotClient {
   call<T>(operation: string, fn: (sdk: Client) => Promise<T>, options?: { search?: boolean }): Promise<T>;
   stats(): HubSpotCallStats;
   readonly deps: HubSpotDeps;
+  /** The rates this client keeps to: requests per ten-second window, searches per second. */
+  readonly rates: { requestsPerTenSeconds: number; searchRequestsPerSecond: number };
 }
 
 const limiters = new Map<string, { window: RollingWindowLimiter; search: RollingWindowLimiter }>();
@@ -108,5 +110,5 @@ export function createHubSpotClient(config: HubSpotClientConfig, deps: HubSpotDe
     );
   }
 
-  return { sdk, call, stats: () => ({ ...stats }), deps };
+  return { sdk, call, stats: () => ({ ...stats }), deps, rates: { requestsPerTenSeconds: perTenSeconds, searchRequestsPerSecond: searchPerSecond } };
 }

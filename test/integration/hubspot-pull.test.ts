@@ -72,6 +72,46 @@ test('more than 10,000 changed contacts are read in search time windows without 
   }
 });
 
+test('when most contacts changed, an incremental pull reads them all through the list instead of searching', async () => {
+  const portal = await addPortal(emulator, { contacts: makeContacts(600) });
+  const { store, shop } = await freshStore();
+  try {
+    await pullHubSpot(store, shop, portal.client(), { full: false, ...quiet });
+    const ids = emulator.listContacts(portal.portalId).map((c) => c.id);
+    // Searches at 5 a second of 200 contacts (1,000 a second) against list pages of 100 at 100 a
+    // second (10,000 a second): the list is quicker once more than a tenth of the contacts changed.
+    const client = () => portal.client({ searchRequestsPerSecond: 5 });
+    for (const id of ids.slice(0, 450)) emulator.updateContact(portal.portalId, id, { lastname: 'Moved' } as never);
+    // The latest change comes over a second after the others: the list read's margin is one second
+    // before the latest change, so the next pull does not take the 450 again.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    emulator.updateContact(portal.portalId, ids[599] ?? '', { lastname: 'Last' } as never);
+    const before = emulator.stats(portal.portalId).requestsByKind;
+    const progress: string[] = [];
+    const many = await pullHubSpot(store, shop, client(), { full: false, progress: (_s, m) => progress.push(m) });
+    const after = emulator.stats(portal.portalId).requestsByKind;
+    const spent = (kind: string) => (after[kind] ?? 0) - (before[kind] ?? 0);
+    assert.equal(spent('contacts.search'), 2, 'two one-result searches: the changed and the whole count');
+    assert.equal(spent('contacts.getPage'), 6, 'then the list, 100 a page');
+    assert.equal(many.contacts, 600);
+    assert.ok(progress.some((m) => /^451 of 600 contacts changed since .*: reading them all is quicker than searching$/.test(m)), progress.join('\n'));
+    assert.equal((await store.getContact(shop, ids[0] ?? ''))?.lastName, 'Moved');
+    const checkpoint = parseContactCheckpoint(await store.getCheckpoint(shop, 'hubspot.contacts'));
+    assert.equal(checkpoint?.mode, 'incremental', 'the list read ends in an incremental checkpoint');
+
+    // A few changes: searched, as before.
+    emulator.updateContact(portal.portalId, ids[500] ?? '', { lastname: 'Once' } as never);
+    const mid = emulator.stats(portal.portalId).requestsByKind;
+    await pullHubSpot(store, shop, client(), { full: false, ...quiet });
+    const end = emulator.stats(portal.portalId).requestsByKind;
+    assert.equal((end['contacts.getPage'] ?? 0) - (mid['contacts.getPage'] ?? 0), 0, 'no list read for a few changes');
+    assert.ok((end['contacts.search'] ?? 0) - (mid['contacts.search'] ?? 0) >= 2);
+    assert.equal((await store.getContact(shop, ids[500] ?? ''))?.lastName, 'Once');
+  } finally {
+    await store.close();
+  }
+});
+
 test('more than 10,000 contacts modified at the same instant are paged by record id', async () => {
   const count = 10_300;
   const portal = await addPortal(emulator, { contacts: makeContacts(count, { modifiedAt: () => '2025-03-01T12:00:00.000Z' }) });
