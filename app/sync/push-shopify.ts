@@ -104,11 +104,13 @@ export async function pushShopify(
   result.segmentsUpdated = segments.updated;
   for (const f of segments.failed) result.errors.push({ code: 'SEGMENT_WRITE', message: `${f.key}: ${f.message}` });
 
-  // The native segment of a removed rule goes once its last tag is gone.
+  // The native segment of a removed rule goes once its last tag is gone. What is still tagged is
+  // read only when there is such a segment: at 100k customers it is some 400,000 memberships.
   const defined = new Set(definitions.map((d) => d.key));
-  const stillTagged = await store.getWrittenMemberships(shopId, 'shopify');
-  for (const remote of await store.getRemoteSegments(shopId, 'shopify')) {
-    if (defined.has(remote.segmentKey) || !remote.segmentKey.startsWith(RULE_KEY_PREFIX) || (stillTagged.get(remote.segmentKey)?.size ?? 0) > 0) continue;
+  const removedRules = (await store.getRemoteSegments(shopId, 'shopify')).filter((r) => !defined.has(r.segmentKey) && r.segmentKey.startsWith(RULE_KEY_PREFIX));
+  const stillTagged = removedRules.length > 0 ? await store.getWrittenMemberships(shopId, 'shopify') : new Map<string, Set<string>>();
+  for (const remote of removedRules) {
+    if ((stillTagged.get(remote.segmentKey)?.size ?? 0) > 0) continue;
     try {
       await deleteSegment(client, remote.remoteId);
       await store.deleteRemoteSegment(shopId, 'shopify', remote.segmentKey);
