@@ -239,8 +239,13 @@ export async function benchEndToEnd(options: { size: BenchSize; log: (line: stri
     // Tag writes: the mutations other than segment set-up (one segmentCreate per segment) and Flow triggers.
     const shopifyWriteCalls = first.calls.shopify.mutations - first.wrote.shopify.segmentsCreated - first.wrote.shopify.segmentsUpdated - first.wrote.shopify.segmentsDeleted - (first.wrote.shopify.flowTriggers ?? 0);
     const targets: EndToEndResult['targets'] = [
-      { target: 'first sync at most 20 s wall (100k customers, 1M orders)', measured: `${first.seconds} s`, met: first.seconds <= 20 },
-      { target: 'first sync at most 1 GiB peak resident memory', measured: `${first.peakRssMiB} MiB`, met: first.peakRssMiB <= 1024 },
+      // The wall-time and memory targets are set for the 100k store (100,000 customers, 1M orders).
+      ...(options.size === '100k'
+        ? [
+            { target: 'first sync at most 20 s wall (100k customers, 1M orders)', measured: `${first.seconds} s`, met: first.seconds <= 20 },
+            { target: 'first sync at most 1 GiB peak resident memory', measured: `${first.peakRssMiB} MiB`, met: first.peakRssMiB <= 1024 },
+          ]
+        : []),
       {
         target: `Shopify writes for ${memberships.toLocaleString('en')} changed memberships: at most 10 calls per 100,000`,
         measured: `${shopifyWriteCalls} calls (${first.calls.shopify.bulkMutations} bulk mutations, ${first.calls.shopify.stagedUploads} staged uploads), plus ${first.wrote.shopify.segmentsCreated} segment set-ups`,

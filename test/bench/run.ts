@@ -4,12 +4,12 @@
 // `npm run bench -- analysis [--people N] [--orders N] | realtime [--rate R] [--seconds S]
 // [--customers N] | bulk-pull [--orders N] [--customers N]`: one part alone, written to
 // test/bench/results/<name>.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.ts';
 import { benchBulkPull } from './bulk-pull.ts';
-import { BENCH_SIZES, benchEndToEnd, type BenchSize } from './end-to-end.ts';
+import { BENCH_SIZES, benchEndToEnd, type BenchSize, type EndToEndResult } from './end-to-end.ts';
 import { benchRealtime } from './realtime.ts';
 
 const { values, positionals } = parseArgs({
@@ -30,6 +30,33 @@ const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const save = (bench: string, result: object) => writeFileSync(`${dir}${bench}.json`, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2)}\n`);
 
+/**
+ * Linear growth: this size's first sync against the saved result of the size ten times smaller
+ * (the smallest size: ten times larger); the larger at most 12 times the smaller one's wall time.
+ * Null when that result is not saved yet.
+ */
+function linearGrowth(size: BenchSize, r: EndToEndResult): EndToEndResult['targets'][number] | null {
+  const sizes = Object.keys(BENCH_SIZES) as BenchSize[];
+  const at = sizes.indexOf(size);
+  // The smallest size compares with the next; every other with the one below it.
+  const [small, large] = at === 0 ? [size, sizes[1]] : [sizes[at - 1], size];
+  if (small === undefined || large === undefined) return null;
+  const read = (s: BenchSize): { seconds: number; measuredAt: string } | null => {
+    if (s === size) return { seconds: r.runs[0]?.seconds ?? NaN, measuredAt: 'this run' };
+    if (!existsSync(`${dir}${s}.json`)) return null;
+    const saved = JSON.parse(readFileSync(`${dir}${s}.json`, 'utf8')) as EndToEndResult & { measuredAt: string };
+    return { seconds: saved.runs[0]?.seconds ?? NaN, measuredAt: saved.measuredAt };
+  };
+  const [a, b] = [read(small), read(large)];
+  if (!a || !b) return null;
+  const ratio = Math.round((b.seconds / a.seconds) * 10) / 10;
+  return {
+    target: `cost grows linearly: the ${large} first sync at most 12 times the ${small} one`,
+    measured: `${b.seconds} s (${b.measuredAt}) / ${a.seconds} s (${a.measuredAt}) = ${ratio}x`,
+    met: ratio <= 12,
+  };
+}
+
 async function run(bench: string): Promise<void> {
   if (bench === 'end-to-end') {
     const size = values.size ?? '10k';
@@ -38,6 +65,8 @@ async function run(bench: string): Promise<void> {
       process.exit(2);
     }
     const r = await benchEndToEnd({ size: size as BenchSize, log });
+    const growth = linearGrowth(size as BenchSize, r);
+    if (growth) r.targets.push(growth);
     console.log(`\nend to end, ${r.customers.toLocaleString('en')} customers, ${r.orders.toLocaleString('en')} orders, ${r.contacts.toLocaleString('en')} contacts (HubSpot window ${r.hubspotRequestsPerTenSeconds} requests / 10 s):`);
     for (const t of r.targets) console.log(`  ${t.met ? 'met ' : 'MISSED'}  ${t.target}: ${t.measured}`);
     save(size, r);
