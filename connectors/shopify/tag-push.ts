@@ -36,6 +36,8 @@ interface MutationPayload {
 }
 
 const FIELD: Record<TagDirection, 'tagsAdd' | 'tagsRemove'> = { add: 'tagsAdd', remove: 'tagsRemove' };
+/** Confirmed changes of a bulk result handed to onConfirmed at a time. */
+const CONFIRM_BATCH = 5000;
 const DOCUMENT: Record<TagDirection, string> = { add: TAGS_ADD, remove: TAGS_REMOVE };
 
 async function pushOneByOne(client: AdminClient, direction: TagDirection, changes: TagChange[], options: TagPushOptions, result: TagPushResult): Promise<void> {
@@ -71,7 +73,7 @@ async function pushInBulk(client: AdminClient, direction: TagDirection, changes:
     const done = await awaitBulkOperation(client, started.id, { intervalMs: options.pollIntervalMs });
     const resultUrl = done.status === 'COMPLETED' ? done.url : done.partialDataUrl;
     const answered = new Set<number>();
-    const confirmed: TagChange[] = [];
+    let confirmed: TagChange[] = [];
     if (resultUrl) {
       for await (const line of readJsonlLines(client, resultUrl)) {
         const parsed = JSON.parse(line) as { __lineNumber?: number; data?: Record<string, MutationPayload | null>; errors?: Array<{ message: string }> };
@@ -85,6 +87,12 @@ async function pushInBulk(client: AdminClient, direction: TagDirection, changes:
           result.failed.push({ ...change, message });
         } else {
           confirmed.push(change);
+        }
+        // Recorded as the result is read, a batch at a time: a run stopped part-way keeps what was
+        // confirmed, and 100,000 confirmations are never held (or recorded) all at once.
+        if (confirmed.length >= CONFIRM_BATCH) {
+          await options.onConfirmed(direction, confirmed);
+          confirmed = [];
         }
       }
     }

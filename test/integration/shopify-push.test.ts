@@ -86,6 +86,31 @@ test('many changes go out as one bulk mutation per direction through a staged up
   }
 });
 
+test('a large bulk result is confirmed in batches of at most 5,000 as it is read, every change once', async () => {
+  const count = 12_001;
+  const h = await startHarness({ emulator, customers: makeCustomers(count) });
+  try {
+    const batches: number[] = [];
+    const seen = new Set<string>();
+    const changes = Array.from({ length: count }, (_, i) => ({ customerId: gid(i + 1), tags: ['refinery:champions'] }));
+    const result = await pushTags(h.client(), 'add', changes, {
+      bulkThreshold: 100,
+      pollIntervalMs: 10,
+      runLabel: 't5',
+      onConfirmed: async (_d, c) => {
+        batches.push(c.length);
+        for (const change of c) seen.add(change.customerId);
+      },
+    });
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(batches, [5000, 5000, 2001]);
+    assert.equal(seen.size, count);
+    assert.deepEqual(h.emulator.customerTags(h.shop, gid(count)), ['refinery:champions']);
+  } finally {
+    await h.close();
+  }
+});
+
 test('per-line errors of a bulk mutation are reported and only confirmed lines recorded', async () => {
   const h = await startHarness({ emulator, customers: makeCustomers(120) });
   try {
