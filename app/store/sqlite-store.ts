@@ -168,9 +168,10 @@ class SqliteStore implements MigratingStore {
     this.#db.exec('PRAGMA synchronous = NORMAL');
     this.#db.exec('PRAGMA foreign_keys = ON');
     // A first sync writes a million orders, and at the default auto-checkpoint every 4 MiB of WAL
-    // costs a checkpoint with an fsync. Checkpointing every 64 MiB instead, storing a million orders
-    // in pages of 2,000 took 39 s here instead of 50 s. (A 64 MiB page cache on top gained nothing
-    // measurable and would count in every process's resident memory.)
+    // costs a checkpoint with an fsync. Checkpointing every 64 MiB instead, storing a million
+    // generated orders in pages of 2,000 took 39 s here instead of 50 s (the bulk-pull bench, where
+    // parsing and the emulator weigh as much, did not move). A 64 MiB page cache on top gained
+    // nothing measurable and would count in every process's resident memory.
     this.#db.exec('PRAGMA wal_autocheckpoint = 16384');
   }
 
