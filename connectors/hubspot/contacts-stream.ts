@@ -2,6 +2,7 @@
 // reads through search on lastmodifieddate. Search stops at 10,000 results per query, so an
 // incremental read moves its window forward (from the last timestamp seen) before reaching that
 // limit; if more than 10,000 contacts share one timestamp, that instant is paged by record id.
+// When most contacts changed since the last read, the list is read again instead (quicker).
 import type { Contact } from '../../core/model.ts';
 import { RefineryError } from '../../core/errors.ts';
 import type { Stream, StreamPage } from '../shared/stream.ts';
