@@ -7,10 +7,8 @@
 import { createAdminClient, type AdminClient } from '../../connectors/shopify/admin-client.ts';
 import { routeShopToOrigin } from '../../connectors/shopify/transport.ts';
 import { createHubSpotClient, type HubSpotClient } from '../../connectors/hubspot/hubspot-client.ts';
-import { RefineryError } from '../../core/errors.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
-import { ensureFreshHubSpotToken } from '../sync/hubspot-token-refresh.ts';
-import type { PlatformClientFactory, PlatformClients } from '../sync/platform-clients.ts';
+import { platformClientsFrom, storedShopSettings, type ClientMakers, type PlatformClientFactory, type PlatformClients } from '../sync/platform-clients.ts';
 import type { SyncDeps } from '../sync/sync-types.ts';
 
 /** Clients kept per process at most (the oldest made goes first). */
@@ -28,7 +26,6 @@ export function clientsWithSettings(factory: PlatformClientFactory, shopId: stri
 }
 
 export function createCachedPlatformClients(store: Store, deps: SyncDeps): CachedPlatformClients {
-  const clientDeps = { now: () => deps.now().getTime(), sleep: deps.sleep, random: deps.random, log: deps.log, ...(deps.budgets ? { budgets: deps.budgets } : {}) };
   const kept = new Map<string, AdminClient | HubSpotClient>();
   const keep = <T extends AdminClient | HubSpotClient>(key: string, make: () => T): T => {
     const found = kept.get(key);
@@ -38,25 +35,17 @@ export function createCachedPlatformClients(store: Store, deps: SyncDeps): Cache
     kept.set(key, made);
     return made;
   };
-  const withSettings = async (shopId: string, stored: ShopSettings): Promise<PlatformClients> => {
-    const settings = await ensureFreshHubSpotToken(store, shopId, stored, deps);
-    if (!settings.shopify) throw new RefineryError('AUTH', `shop ${shopId} has no Shopify access token configured`);
-    const { accessToken, adminOrigin } = settings.shopify;
-    // Routing to an emulator is process-wide per shop: set again, in case another client moved it.
-    if (adminOrigin) routeShopToOrigin(shopId, adminOrigin);
-    const shopify = keep(JSON.stringify(['shopify', shopId, accessToken, adminOrigin ?? null]), () => createAdminClient({ shop: shopId, accessToken, adminOrigin }, clientDeps));
-    const portal = settings.hubspot;
-    const hubspot = portal
-      ? keep(JSON.stringify(['hubspot', portal.accessToken, portal.basePath ?? null, portal.requestsPerTenSeconds ?? null]), () =>
-          createHubSpotClient({ accessToken: portal.accessToken, basePath: portal.basePath, requestsPerTenSeconds: portal.requestsPerTenSeconds }, clientDeps),
-        )
-      : null;
-    return { settings, shopify, hubspot };
+  // Keyed by what each client is made from: a new token, origin or rate makes a new client.
+  const makers: ClientMakers = {
+    shopify: (config, clientDeps) => {
+      // Routing to an emulator is process-wide per shop: set again, in case another client moved it.
+      if (config.adminOrigin) routeShopToOrigin(config.shop, config.adminOrigin);
+      return keep(JSON.stringify(['shopify', config.shop, config.accessToken, config.adminOrigin ?? null]), () => createAdminClient(config, clientDeps));
+    },
+    hubspot: (config, clientDeps) =>
+      keep(JSON.stringify(['hubspot', config.accessToken, config.basePath ?? null, config.requestsPerTenSeconds ?? null]), () => createHubSpotClient(config, clientDeps)),
   };
-  const factory = async (shopId: string): Promise<PlatformClients> => {
-    const stored = await store.getShopSettings(shopId);
-    if (!stored) throw new RefineryError('NOT_FOUND', `unknown shop ${shopId}; run \`refinery demo\` or connect the shop first`);
-    return withSettings(shopId, stored);
-  };
+  const withSettings = (shopId: string, stored: ShopSettings): Promise<PlatformClients> => platformClientsFrom(store, deps, shopId, stored, makers);
+  const factory = async (shopId: string): Promise<PlatformClients> => withSettings(shopId, await storedShopSettings(store, shopId));
   return Object.assign(factory, { withSettings });
 }

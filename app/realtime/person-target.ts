@@ -54,7 +54,8 @@ export async function computePersonTarget(store: Store, shopId: string, personId
   return { status: 'scored', target: { shopId, personId, person: data.person, rescore, treated, heldOut, scoredAt: asOf, tagCounts }, settings };
 }
 
-function membershipsOf(keys: readonly string[], ids: readonly string[]): Memberships {
+/** Every one of `keys` holding all of `ids`. */
+export function membershipsOf(keys: readonly string[], ids: readonly string[]): Memberships {
   return new Map(keys.map((key) => [key, new Set(ids)]));
 }
 

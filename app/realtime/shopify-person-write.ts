@@ -4,13 +4,12 @@
 // write recording every confirmed change. The batch path (app/sync/push-shopify.ts) writes a whole
 // shop, by direction, in bulk; this one writes a single person with as few round trips as it can.
 import { capTagAdditions, diffMemberships } from '../../core/membership-diff.ts';
-import type { Memberships } from '../../core/model.ts';
 import { segmentTag } from '../../core/segment-tags.ts';
 import type { AdminClient } from '../../connectors/shopify/admin-client.ts';
 import { changeCustomerTags } from '../../connectors/shopify/tag-push.ts';
 import type { ShopSettings, Store } from '../store/store.ts';
-import type { PushResult } from '../sync/push-shopify.ts';
-import type { PersonTarget } from './person-target.ts';
+import { emptyPushResult, tagErrors, type PushResult } from '../sync/push-shopify.ts';
+import { membershipsOf, type PersonTarget } from './person-target.ts';
 
 export async function writePersonToShopify(
   store: Store,
@@ -21,11 +20,10 @@ export async function writePersonToShopify(
   /** Memberships whose tags the write confirmed added (Flow triggers). */
   onStarted?: (rows: ReadonlyArray<{ segmentKey: string; customerId: string }>) => void,
 ): Promise<PushResult> {
-  const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
+  const result = emptyPushResult();
   const ids = target.person.shopifyCustomerIds;
   if (ids.length === 0) return result;
-  const desired: Memberships = new Map(target.treated.map((key) => [key, new Set(ids)]));
-  const diff = diffMemberships(desired, await store.getWrittenMemberships(target.shopId, 'shopify', ids));
+  const diff = diffMemberships(membershipsOf(target.treated, ids), await store.getWrittenMemberships(target.shopId, 'shopify', ids));
   if (diff.changes.length === 0) return result;
   const tag = (key: string) => segmentTag(settings.tagPrefix, key);
 
@@ -34,14 +32,12 @@ export async function writePersonToShopify(
   try {
     for (const change of diff.changes) {
       const capped = capTagAdditions(change, target.tagCounts[change.customerId] ?? 0);
-      if (capped.skipped.length > 0) {
-        result.errors.push({ code: 'TAG_LIMIT', message: `${change.customerId} has too many tags; not added: ${capped.skipped.map(tag).join(', ')}` });
-      }
+      if (capped.skipped.length > 0) result.errors.push(tagErrors.limit(change.customerId, capped.skipped.map(tag)));
       const outcome = await changeCustomerTags(client, change.customerId, { remove: change.remove.map(tag), add: capped.add.map(tag) });
       if (outcome.removeFailure === null) for (const segmentKey of change.remove) removed.push({ segmentKey, customerId: change.customerId });
-      else result.errors.push({ code: 'TAG_WRITE', message: `${change.customerId} remove ${change.remove.map(tag).join(', ')}: ${outcome.removeFailure}` });
+      else result.errors.push(tagErrors.write(change.customerId, 'remove', change.remove.map(tag), outcome.removeFailure));
       if (outcome.addFailure === null) for (const segmentKey of capped.add) added.push({ segmentKey, customerId: change.customerId });
-      else result.errors.push({ code: 'TAG_WRITE', message: `${change.customerId} add ${capped.add.map(tag).join(', ')}: ${outcome.addFailure}` });
+      else result.errors.push(tagErrors.write(change.customerId, 'add', capped.add.map(tag), outcome.addFailure));
     }
   } finally {
     // What Shopify confirmed is recorded even when a later customer's request failed, so that a

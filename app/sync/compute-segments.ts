@@ -136,15 +136,14 @@ export async function computeSegments(store: Store, shopId: string, asOf: string
       },
     };
   }
-  const result = refined;
   return {
     models: { retrained: decision.retrain, reason: decision.reason },
     identity: history.identity,
     aggregates: history.aggregates,
-    refined: result,
-    memberships: result.memberships,
-    summary: summarizeSegments(result.memberships, history.aggregates, result.definitions),
+    refined,
+    memberships: refined.memberships,
+    summary: summarizeSegments(refined.memberships, history.aggregates, refined.definitions),
     tagCounts,
-    ruleRecords: () => personRuleRecords(final, (id) => result.scores.get(id) ?? emptyScores()),
+    ruleRecords: () => personRuleRecords(final, (id) => refined.scores.get(id) ?? emptyScores()),
   };
 }

@@ -41,6 +41,17 @@ export interface PushOptions {
   onStarted?: (rows: ReadonlyArray<{ segmentKey: string; customerId: string }>) => void;
 }
 
+/** A push result with nothing written yet. */
+export function emptyPushResult(): PushResult {
+  return { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
+}
+
+/** The errors a tag write reports: additions past Shopify's 250-tag limit, and a refused direction. */
+export const tagErrors = {
+  limit: (customerId: string, tags: readonly string[]) => ({ code: 'TAG_LIMIT', message: `${customerId} has too many tags; not added: ${tags.join(', ')}` }),
+  write: (customerId: string, direction: TagDirection, tags: readonly string[], reason: string) => ({ code: 'TAG_WRITE', message: `${customerId} ${direction} ${tags.join(', ')}: ${reason}` }),
+};
+
 export async function pushShopify(
   store: Store,
   shopId: string,
@@ -50,7 +61,7 @@ export async function pushShopify(
   definitions: readonly SegmentDefinition[],
   options: PushOptions,
 ): Promise<PushResult> {
-  const result: PushResult = { tagsAdded: 0, tagsRemoved: 0, segmentsCreated: 0, segmentsUpdated: 0, segmentsDeleted: 0, bulkMutations: 0, stagedUploads: 0, errors: [] };
+  const result = emptyPushResult();
   const written = await store.getWrittenMemberships(shopId, 'shopify', options.scope);
   const diff = diffMemberships(desired, written);
   const tag = (key: string) => segmentTag(options.tagPrefix, key);
@@ -61,9 +72,7 @@ export async function pushShopify(
     if (change.remove.length > 0) removals.push({ customerId: change.customerId, tags: change.remove.map(tag) });
     const capped = capTagAdditions(change, tagCounts.get(change.customerId) ?? 0);
     if (capped.add.length > 0) additions.push({ customerId: change.customerId, tags: capped.add.map(tag) });
-    if (capped.skipped.length > 0) {
-      result.errors.push({ code: 'TAG_LIMIT', message: `${change.customerId} has too many tags; not added: ${capped.skipped.map(tag).join(', ')}` });
-    }
+    if (capped.skipped.length > 0) result.errors.push(tagErrors.limit(change.customerId, capped.skipped.map(tag)));
   }
 
   const record = async (direction: TagDirection, changes: TagChange[]) => {
@@ -89,7 +98,7 @@ export async function pushShopify(
     });
     result.bulkMutations += pushed.calls.bulkMutations;
     result.stagedUploads += pushed.calls.stagedUploads;
-    for (const f of pushed.failed) result.errors.push({ code: 'TAG_WRITE', message: `${f.customerId} ${direction} ${f.tags.join(', ')}: ${f.message}` });
+    for (const f of pushed.failed) result.errors.push(tagErrors.write(f.customerId, direction, f.tags, f.message));
   }
 
   if (options.scope) return result;

@@ -36,9 +36,9 @@ interface MutationPayload {
 }
 
 const FIELD: Record<TagDirection, 'tagsAdd' | 'tagsRemove'> = { add: 'tagsAdd', remove: 'tagsRemove' };
+const DOCUMENT: Record<TagDirection, string> = { add: TAGS_ADD, remove: TAGS_REMOVE };
 /** Confirmed changes of a bulk result handed to onConfirmed at a time. */
 const CONFIRM_BATCH = 5000;
-const DOCUMENT: Record<TagDirection, string> = { add: TAGS_ADD, remove: TAGS_REMOVE };
 
 async function pushOneByOne(client: AdminClient, direction: TagDirection, changes: TagChange[], options: TagPushOptions, result: TagPushResult): Promise<void> {
   let confirmed: TagChange[] = [];

@@ -207,6 +207,20 @@ test('through the queue: the sync queues one flowTrigger job per start (determin
 const SECRET = 'flow-action-secret';
 const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body, 'utf8').digest('base64');
 
+/** The app's server on a free port, and a POST to one of its Flow endpoints signed as Flow signs (null: unsigned). */
+async function serveFlowEndpoint(app: ReturnType<typeof createServer>, path: string) {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${path}`;
+  const post = async (body: string, signature: string | null = sign(body)) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-shopify-hmac-sha256': signature }) }, body });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  return { server, post };
+}
+
 test('the Re-score customer action: signed, validated, for a served shop, once per action run, then one re-score queued', async () => {
   const h = await harness({ customers: 12 });
   const enqueued: Array<{ kind: QueueKind; data: unknown }> = [];
@@ -216,15 +230,7 @@ test('the Re-score customer action: signed, validated, for a served shop, once p
     },
   };
   const app = createServer({ store: h.store, queue, shopifyApiSecret: SECRET, admin: null, now: () => new Date() });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${FLOW_RESCORE_PATH}`;
-  const post = async (body: string, signature: string | null = sign(body)) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-shopify-hmac-sha256': signature }) }, body });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { server, post } = await serveFlowEndpoint(app, FLOW_RESCORE_PATH);
   const action = (runId: string, customer: unknown = 'gid://shopify/Customer/3', shop = h.shop) =>
     JSON.stringify({ shop_id: 1, shopify_domain: shop, action_run_id: runId, action_definition_id: 'def', handle: 'rescore-customer', properties: { customer_id: customer } });
   try {
@@ -263,15 +269,7 @@ test('the Re-score customer action: signed, validated, for a served shop, once p
 test('the trigger lifecycle callback: signed and validated; the newest answer per shop decides whether triggers are sent', async () => {
   const h = await harness({ customers: 30 });
   const app = createServer({ store: h.store, queue: { enqueue: async () => {} }, shopifyApiSecret: SECRET, admin: null, now: () => new Date() });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${FLOW_LIFECYCLE_PATH}`;
-  const post = async (body: string, signature: string | null = sign(body)) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-shopify-hmac-sha256': signature }) }, body });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { server, post } = await serveFlowEndpoint(app, FLOW_LIFECYCLE_PATH);
   const callback = (enabled: boolean, timestamp: string, shop = h.shop) =>
     JSON.stringify({ flow_trigger_definition_id: 'Customer entered segment', has_enabled_flow: enabled, shop_id: 42, shopify_domain: shop, timestamp });
   try {
